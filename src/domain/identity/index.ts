@@ -1,0 +1,11 @@
+export * from './identity.types.ts';
+export { IDENTITY_ERRORS, identityError, type IdentityErrorCode } from './identity.errors.ts';
+export { canIdentity } from './identity.policy.ts';
+export { createUser, CreateUserInput, actorIdOrNull } from './create-user.ts';
+export { updateUser, UpdateUserInput } from './update-user.ts';
+export { getUser, listUsers, type ListUsersQuery } from './get-user.ts';
+export { createTeam, CreateTeamInput, listTeams } from './create-team.ts';
+export { signIn, signOut, resolveSession, SignInInput, SESSION_DAYS } from './sign-in.ts';
+export { createApiToken, resolveApiToken } from './create-api-token.ts';
+export { ensureFirstAdmin } from './ensure-first-admin.ts';
+export { findActorById, findUserByEmail, teamExists, listTeamIdsOfUser } from './identity.repo.ts';

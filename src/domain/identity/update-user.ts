@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import type { Db } from '../../platform/db/database.ts';
+import { diffFields, recordAudit } from '../../platform/audit.ts';
+import { enqueueEvent } from '../../platform/outbox/outbox.ts';
+import { actorIdOrNull, kindForRoles } from './create-user.ts';
+import { identityError } from './identity.errors.ts';
+import { canIdentity } from './identity.policy.ts';
+import { findUserById, updateUserRow } from './identity.repo.ts';
+import { Role, SupportLine, TimeZone, WorkingHours, type Actor, type User } from './identity.types.ts';
+import { hashPassword } from './password.ts';
+
+export const UpdateUserInput = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    email: z.email().max(254).optional(),
+    roles: z.array(Role).min(1).max(10).optional(),
+    senior: z.boolean().optional(),
+    supportLine: SupportLine.nullable().optional(),
+    timeZone: TimeZone.optional(),
+    locale: z.enum(['en', 'fr', 'es']).optional(),
+    workingHours: WorkingHours.nullable().optional(),
+    maxOpenCases: z.number().int().min(0).max(10000).nullable().optional(),
+    isActive: z.boolean().optional(),
+    password: z.string().min(10).max(200).optional(),
+  })
+  .strict();
+export type UpdateUserInput = z.infer<typeof UpdateUserInput>;
+
+const PRIVILEGED_FIELDS = ['roles', 'senior', 'supportLine', 'maxOpenCases', 'isActive', 'email'] as const;
+
+export async function updateUser(db: Db, actor: Actor, userId: string, input: UpdateUserInput): Promise<User> {
+  return db.transaction().execute(async (tx) => {
+    const current = await findUserById(tx, userId);
+    if (!current || !canIdentity(actor, 'user.read', current)) throw identityError('USER_NOT_FOUND');
+    if (!canIdentity(actor, 'user.update', current)) throw identityError('FORBIDDEN');
+    const touchesPrivileged = PRIVILEGED_FIELDS.some((field) => input[field] !== undefined);
+    if (touchesPrivileged && !canIdentity(actor, 'user.update-privileged', current)) throw identityError('FORBIDDEN');
+    if (input.roles && kindForRoles(input.roles, current.organizationId) !== current.kind) throw identityError('USER_ROLES_INVALID');
+    const { password, ...fields } = input;
+    const updated = await updateUserRow(tx, userId, {
+      ...fields,
+      email: fields.email?.toLowerCase(),
+      ...(password !== undefined && { passwordHash: await hashPassword(password) }),
+    });
+    if (!updated) throw identityError('USER_NOT_FOUND');
+    const changes = diffFields(current as unknown as Record<string, unknown>, fields);
+    if (password !== undefined) changes.password = { before: '***', after: '***' };
+    await recordAudit(tx, { subjectType: 'user', subjectId: userId, actorId: actorIdOrNull(actor), action: 'user.updated', changes });
+    await enqueueEvent(tx, 'user.changed', { userId, change: 'updated' });
+    return updated;
+  });
+}

@@ -1,0 +1,13 @@
+export * from './tickets.types.ts';
+export { TICKETS_ERRORS, ticketsError, type TicketsErrorCode } from './tickets.errors.ts';
+export { canTicket } from './tickets.policy.ts';
+export { allowedTransitions, canTransition, isOpenStatus } from './ticket-status.ts';
+export { createTicket, CreateTicketInput } from './create-ticket.ts';
+export { updateTicket, UpdateTicketInput } from './update-ticket.ts';
+export { getTicket } from './get-ticket.ts';
+export { listTickets, ListTicketsQuery } from './list-tickets.ts';
+export { addMessage, AddMessageInput, listMessages } from './add-message.ts';
+export { getTimeline } from './get-timeline.ts';
+export { linkTickets, CreateLinkInput, listLinks } from './link-tickets.ts';
+export { mergeTickets, MergeTicketInput } from './merge-tickets.ts';
+export { uploadAttachment, readAttachment, UploadAttachmentQuery, safeContentType } from './upload-attachment.ts';

@@ -1,0 +1,370 @@
+import { sql, type Selectable } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
+import type { AttachmentsTable, TicketsTable } from '../../platform/db/schema.ts';
+import type { Attachment, Channel, Message, Priority, QueueSort, Severity, Ticket, TicketLink, TicketStatus, TimelineEntry, LinkKind } from './tickets.types.ts';
+
+type TicketRow = Selectable<TicketsTable>;
+export type TicketWithAccess = Ticket & { organizationSharesCases: boolean };
+
+const iso = (value: Date | null): string | null => (value ? value.toISOString() : null);
+
+function toTicket(row: TicketRow): Ticket {
+  return {
+    id: row.id,
+    number: row.number,
+    subject: row.subject,
+    status: row.status as TicketStatus,
+    priority: row.priority as Priority,
+    severity: row.severity as Severity | null,
+    organizationId: row.organization_id,
+    requesterId: row.requester_id,
+    assigneeId: row.assignee_id,
+    teamId: row.team_id,
+    supportLine: row.support_line as Ticket['supportLine'],
+    product: row.product,
+    tags: row.tags,
+    channel: row.channel as Channel,
+    environmentVersion: row.environment_version,
+    mergedIntoId: row.merged_into_id,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+    solvedAt: iso(row.solved_at),
+    closedAt: iso(row.closed_at),
+  };
+}
+
+export type NewTicketRecord = {
+  subject: string;
+  requesterId: string;
+  organizationId: string;
+  product: string | null;
+  priority: Priority;
+  severity: Severity | null;
+  status: TicketStatus;
+  assigneeId: string | null;
+  teamId: string | null;
+  supportLine: string | null;
+  tags: string[];
+  channel: Channel;
+  environmentVersion: number | null;
+};
+
+export async function insertTicket(executor: Executor, record: NewTicketRecord): Promise<Ticket> {
+  const row = await executor
+    .insertInto('tickets')
+    .values({
+      subject: record.subject,
+      requester_id: record.requesterId,
+      organization_id: record.organizationId,
+      product: record.product,
+      priority: record.priority,
+      severity: record.severity,
+      status: record.status,
+      assignee_id: record.assigneeId,
+      team_id: record.teamId,
+      support_line: record.supportLine,
+      tags: record.tags,
+      channel: record.channel,
+      environment_version: record.environmentVersion,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toTicket(row);
+}
+
+export async function findTicket(executor: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<TicketWithAccess | undefined> {
+  let query = executor
+    .selectFrom('tickets')
+    .innerJoin('organizations', 'organizations.id', 'tickets.organization_id')
+    .selectAll('tickets')
+    .select('organizations.shares_cases')
+    .where('tickets.id', '=', id);
+  if (options.forUpdate) query = query.forUpdate('tickets');
+  const row = await query.executeTakeFirst();
+  return row ? { ...toTicket(row), organizationSharesCases: row.shares_cases } : undefined;
+}
+
+export type TicketPatchRecord = Partial<{
+  subject: string;
+  status: TicketStatus;
+  priority: Priority;
+  severity: Severity | null;
+  assigneeId: string | null;
+  teamId: string | null;
+  supportLine: string | null;
+  product: string | null;
+  tags: string[];
+  organizationId: string;
+  requesterId: string;
+  mergedIntoId: string | null;
+  solvedAt: Date | null;
+  closedAt: Date | null;
+}>;
+
+export async function updateTicketRow(executor: Executor, id: string, patch: TicketPatchRecord): Promise<Ticket> {
+  const row = await executor
+    .updateTable('tickets')
+    .set({
+      ...(patch.subject !== undefined && { subject: patch.subject }),
+      ...(patch.status !== undefined && { status: patch.status }),
+      ...(patch.priority !== undefined && { priority: patch.priority }),
+      ...(patch.severity !== undefined && { severity: patch.severity }),
+      ...(patch.assigneeId !== undefined && { assignee_id: patch.assigneeId }),
+      ...(patch.teamId !== undefined && { team_id: patch.teamId }),
+      ...(patch.supportLine !== undefined && { support_line: patch.supportLine }),
+      ...(patch.product !== undefined && { product: patch.product }),
+      ...(patch.tags !== undefined && { tags: patch.tags }),
+      ...(patch.organizationId !== undefined && { organization_id: patch.organizationId }),
+      ...(patch.requesterId !== undefined && { requester_id: patch.requesterId }),
+      ...(patch.mergedIntoId !== undefined && { merged_into_id: patch.mergedIntoId }),
+      ...(patch.solvedAt !== undefined && { solved_at: patch.solvedAt }),
+      ...(patch.closedAt !== undefined && { closed_at: patch.closedAt }),
+      updated_at: sql<Date>`now()`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toTicket(row);
+}
+
+export async function touchTicket(executor: Executor, id: string): Promise<void> {
+  await executor.updateTable('tickets').set({ updated_at: sql<Date>`now()` }).where('id', '=', id).execute();
+}
+
+// Queue views: keyset pagination over the partial indexes on open cases.
+
+export type QueueFilter = {
+  openOnly: boolean;
+  statuses?: TicketStatus[];
+  priorities?: Priority[];
+  organizationId?: string;
+  requesterId?: string;
+  assigneeId?: string | null;
+  teamIds?: string[];
+  tag?: string;
+  product?: string;
+  planCode?: string;
+  sort: QueueSort;
+  limit: number;
+  after?: { priority: string; createdAt: string; updatedAt: string; id: string };
+};
+
+export async function queryQueue(executor: Executor, filter: QueueFilter): Promise<Ticket[]> {
+  let query = executor.selectFrom('tickets').selectAll().limit(filter.limit);
+  if (filter.openOnly) query = query.where('is_open', '=', true);
+  if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
+  if (filter.priorities?.length) query = query.where('priority', 'in', filter.priorities);
+  if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
+  if (filter.requesterId) query = query.where('requester_id', '=', filter.requesterId);
+  if (filter.assigneeId === null) query = query.where('assignee_id', 'is', null);
+  else if (filter.assigneeId) query = query.where('assignee_id', '=', filter.assigneeId);
+  if (filter.teamIds) query = query.where('team_id', 'in', filter.teamIds.length ? filter.teamIds : ['00000000-0000-0000-0000-000000000000']);
+  if (filter.tag) query = query.where(sql<boolean>`tags @> array[${filter.tag}]::text[]`);
+  if (filter.product) query = query.where('product', '=', filter.product);
+  if (filter.planCode) {
+    const planCode = filter.planCode;
+    query = query.where('organization_id', 'in', (eb) => eb.selectFrom('organizations').select('id').where('plan_code', '=', planCode));
+  }
+  const after = filter.after;
+  if (filter.sort === 'priority') {
+    if (after) query = query.where(sql<boolean>`(priority, created_at, id) > (${after.priority}, ${after.createdAt}::timestamptz, ${after.id}::uuid)`);
+    query = query.orderBy('priority').orderBy('created_at').orderBy('id');
+  } else if (filter.sort === 'age') {
+    if (after) query = query.where(sql<boolean>`(created_at, id) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
+    query = query.orderBy('created_at').orderBy('id');
+  } else {
+    if (after) query = query.where(sql<boolean>`(updated_at, id) < (${after.updatedAt}::timestamptz, ${after.id}::uuid)`);
+    query = query.orderBy('updated_at', 'desc').orderBy('id', 'desc');
+  }
+  return (await query.execute()).map(toTicket);
+}
+
+export async function countQueue(executor: Executor, filter: Omit<QueueFilter, 'sort' | 'limit' | 'after'>): Promise<number> {
+  let query = executor.selectFrom('tickets').select((eb) => eb.fn.countAll<number>().as('count'));
+  if (filter.openOnly) query = query.where('is_open', '=', true);
+  if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
+  if (filter.requesterId) query = query.where('requester_id', '=', filter.requesterId);
+  if (filter.assigneeId === null) query = query.where('assignee_id', 'is', null);
+  else if (filter.assigneeId) query = query.where('assignee_id', '=', filter.assigneeId);
+  if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+// Messages and attachments.
+
+function toAttachment(row: Selectable<AttachmentsTable>): Attachment {
+  return {
+    id: row.id,
+    ticketId: row.ticket_id,
+    messageId: row.message_id,
+    filename: row.filename,
+    contentType: row.content_type,
+    size: row.size,
+    sha256: row.sha256,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+export async function insertMessage(
+  executor: Executor,
+  record: { ticketId: string; authorId: string | null; body: string; internal: boolean; channel: Channel },
+): Promise<Omit<Message, 'attachments'>> {
+  const row = await executor
+    .insertInto('messages')
+    .values({ ticket_id: record.ticketId, author_id: record.authorId, body: record.body, is_internal: record.internal, channel: record.channel })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    ticketId: row.ticket_id,
+    authorId: row.author_id,
+    body: row.body,
+    internal: row.is_internal,
+    channel: row.channel as Channel,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** Messages of a case and of the cases merged into it, oldest first. */
+export async function listMessageRows(executor: Executor, ticketId: string, includeInternal: boolean): Promise<Message[]> {
+  let query = executor
+    .selectFrom('messages')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        eb('ticket_id', '=', ticketId),
+        eb('ticket_id', 'in', eb.selectFrom('tickets').select('id').where('merged_into_id', '=', ticketId)),
+      ]),
+    )
+    .orderBy('created_at')
+    .orderBy('id');
+  if (!includeInternal) query = query.where('is_internal', '=', false);
+  const rows = await query.execute();
+  const attachments = rows.length
+    ? await executor.selectFrom('attachments').selectAll().where('message_id', 'in', rows.map((row) => row.id)).execute()
+    : [];
+  return rows.map((row) => ({
+    id: row.id,
+    ticketId: row.ticket_id,
+    authorId: row.author_id,
+    body: row.body,
+    internal: row.is_internal,
+    channel: row.channel as Channel,
+    attachments: attachments.filter((attachment) => attachment.message_id === row.id).map(toAttachment),
+    createdAt: row.created_at.toISOString(),
+  }));
+}
+
+export async function insertAttachment(
+  executor: Executor,
+  record: { filename: string; contentType: string; size: number; sha256: string; uploadedBy: string | null },
+): Promise<Attachment> {
+  const row = await executor
+    .insertInto('attachments')
+    .values({
+      ticket_id: null,
+      organization_id: null,
+      filename: record.filename,
+      content_type: record.contentType,
+      size: record.size,
+      sha256: record.sha256,
+      uploaded_by: record.uploadedBy,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toAttachment(row);
+}
+
+/** Binds files the author uploaded and has not attached yet to a message of a case. */
+export async function attachToMessage(
+  executor: Executor,
+  target: { ticketId: string; organizationId: string; messageId: string; uploaderId: string },
+  attachmentIds: string[],
+): Promise<Attachment[]> {
+  if (attachmentIds.length === 0) return [];
+  const rows = await executor
+    .updateTable('attachments')
+    .set({ message_id: target.messageId, ticket_id: target.ticketId, organization_id: target.organizationId })
+    .where('id', 'in', attachmentIds)
+    .where('uploaded_by', '=', target.uploaderId)
+    .where('message_id', 'is', null)
+    .returningAll()
+    .execute();
+  return rows.map(toAttachment);
+}
+
+export async function findAttachment(executor: Executor, id: string): Promise<(Attachment & { uploadedBy: string | null; isInternal: boolean }) | undefined> {
+  const row = await executor
+    .selectFrom('attachments')
+    .leftJoin('messages', 'messages.id', 'attachments.message_id')
+    .selectAll('attachments')
+    .select('messages.is_internal')
+    .where('attachments.id', '=', id)
+    .executeTakeFirst();
+  return row ? { ...toAttachment(row), uploadedBy: row.uploaded_by, isInternal: row.is_internal ?? false } : undefined;
+}
+
+// Links and timeline.
+
+export async function insertLink(
+  executor: Executor,
+  record: { ticketId: string; kind: LinkKind; targetTicketId: string | null; externalRef: string | null; externalUrl: string | null; createdBy: string | null },
+): Promise<TicketLink> {
+  const row = await executor
+    .insertInto('ticket_links')
+    .values({
+      ticket_id: record.ticketId,
+      kind: record.kind,
+      target_ticket_id: record.targetTicketId,
+      external_ref: record.externalRef,
+      external_url: record.externalUrl,
+      created_by: record.createdBy,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return {
+    id: row.id,
+    ticketId: row.ticket_id,
+    kind: row.kind as LinkKind,
+    targetTicketId: row.target_ticket_id,
+    externalRef: row.external_ref,
+    externalUrl: row.external_url,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** Links from or to the case (a link shows on both sides). */
+export async function listLinkRows(executor: Executor, ticketId: string): Promise<TicketLink[]> {
+  const rows = await executor
+    .selectFrom('ticket_links')
+    .selectAll()
+    .where((eb) => eb.or([eb('ticket_id', '=', ticketId), eb('target_ticket_id', '=', ticketId)]))
+    .orderBy('created_at')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    ticketId: row.ticket_id,
+    kind: row.kind as LinkKind,
+    targetTicketId: row.target_ticket_id,
+    externalRef: row.external_ref,
+    externalUrl: row.external_url,
+    createdAt: row.created_at.toISOString(),
+  }));
+}
+
+export async function listTimelineRows(executor: Executor, ticketId: string): Promise<TimelineEntry[]> {
+  const rows = await executor.selectFrom('audit_events').selectAll().where('ticket_id', '=', ticketId).orderBy('id').execute();
+  return rows.map((row) => ({
+    id: String(row.id),
+    action: row.action,
+    actorId: row.actor_id,
+    changes: row.changes as Record<string, unknown>,
+    createdAt: row.created_at.toISOString(),
+  }));
+}
+
+export async function findUserForTicket(executor: Executor, id: string): Promise<{ id: string; kind: 'agent' | 'contact'; organizationId: string | null; isActive: boolean } | undefined> {
+  const row = await executor.selectFrom('users').select(['id', 'kind', 'organization_id', 'is_active']).where('id', '=', id).executeTakeFirst();
+  return row ? { id: row.id, kind: row.kind, organizationId: row.organization_id, isActive: row.is_active } : undefined;
+}

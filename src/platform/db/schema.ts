@@ -1,0 +1,195 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Row types of every table, as Kysely sees them. Only repositories and platform/ use them. */
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type OrganizationsTable = {
+  id: Generated<string>;
+  name: string;
+  plan_code: string | null;
+  tam_id: string | null;
+  domains: ColumnType<string[], string[] | undefined, string[]>;
+  shares_cases: ColumnType<boolean, boolean | undefined, boolean>;
+  is_unassigned: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+};
+
+export type UsersTable = {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  kind: 'agent' | 'contact';
+  roles: ColumnType<string[], string[] | undefined, string[]>;
+  organization_id: string | null;
+  is_senior: ColumnType<boolean, boolean | undefined, boolean>;
+  support_line: string | null;
+  time_zone: ColumnType<string, string | undefined, string>;
+  locale: ColumnType<string, string | undefined, string>;
+  working_hours: Json<unknown> | null;
+  max_open_cases: number | null;
+  password_hash: string | null;
+  is_active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+};
+
+export type OrganizationMembersTable = { organization_id: string; user_id: string; role: string };
+
+export type EnvironmentProfilesTable = {
+  id: Generated<string>;
+  organization_id: string;
+  version: number;
+  components: Json<unknown>;
+  notes: ColumnType<string, string | undefined, string>;
+  diagram_attachment_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_by: string | null;
+  created_at: CreatedAt;
+};
+
+export type TeamsTable = { id: Generated<string>; name: string; lead_id: string | null; created_at: CreatedAt };
+export type TeamMembersTable = { team_id: string; user_id: string };
+
+export type SessionsTable = { id: string; user_id: string; csrf_token: string; expires_at: Date; created_at: CreatedAt };
+
+export type ApiTokensTable = {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+};
+
+export type LoginFailuresTable = { id: Generated<string>; email: string; ip: string; created_at: CreatedAt };
+
+export type TicketsTable = {
+  id: Generated<string>;
+  number: Generated<number>;
+  subject: string;
+  requester_id: string;
+  organization_id: string;
+  product: string | null;
+  priority: string;
+  severity: string | null;
+  status: string;
+  is_open: ColumnType<boolean, never, never>;
+  assignee_id: string | null;
+  team_id: string | null;
+  support_line: string | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  channel: string;
+  environment_version: number | null;
+  merged_into_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  solved_at: Date | null;
+  closed_at: Date | null;
+};
+
+export type MessagesTable = {
+  id: Generated<string>;
+  ticket_id: string;
+  author_id: string | null;
+  body: string;
+  is_internal: boolean;
+  channel: string;
+  created_at: CreatedAt;
+};
+
+export type AttachmentsTable = {
+  id: Generated<string>;
+  ticket_id: string | null;
+  message_id: string | null;
+  organization_id: string | null;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  uploaded_by: string | null;
+  created_at: CreatedAt;
+};
+
+export type TicketLinksTable = {
+  id: Generated<string>;
+  ticket_id: string;
+  kind: string;
+  target_ticket_id: string | null;
+  external_ref: string | null;
+  external_url: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+};
+
+export type AuditEventsTable = {
+  id: Generated<string>;
+  subject_type: string;
+  subject_id: string;
+  ticket_id: string | null;
+  actor_id: string | null;
+  action: string;
+  changes: Json<unknown>;
+  created_at: CreatedAt;
+};
+
+export type SavedViewsTable = {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  owner_id: string | null;
+  filters: Json<unknown>;
+  sort: string;
+  created_at: CreatedAt;
+};
+
+export type OutboxTable = {
+  id: Generated<string>;
+  topic: string;
+  payload: Json<unknown>;
+  created_at: CreatedAt;
+  available_at: Timestamp;
+  attempts: ColumnType<number, number | undefined, number>;
+  locked_until: Date | null;
+  processed_at: Date | null;
+  dead_at: Date | null;
+  last_error: string | null;
+};
+
+export type IdempotencyKeysTable = {
+  actor_id: string;
+  key: string;
+  method: string;
+  path: string;
+  request_hash: string;
+  status_code: number | null;
+  response: Json<unknown> | null;
+  created_at: CreatedAt;
+};
+
+export type ServerSettingsTable = { key: string; value: Json<unknown>; updated_at: Timestamp };
+export type SchemaMigrationsTable = { name: string; checksum: string; applied_at: CreatedAt };
+
+export type DatabaseSchema = {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  organization_members: OrganizationMembersTable;
+  environment_profiles: EnvironmentProfilesTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  login_failures: LoginFailuresTable;
+  tickets: TicketsTable;
+  messages: MessagesTable;
+  attachments: AttachmentsTable;
+  ticket_links: TicketLinksTable;
+  audit_events: AuditEventsTable;
+  saved_views: SavedViewsTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
+  server_settings: ServerSettingsTable;
+  schema_migrations: SchemaMigrationsTable;
+};

@@ -1,0 +1,111 @@
+import { sql } from 'kysely';
+import type { Database } from '../db/database.ts';
+import type { EventTopic, OutboxEvent } from './outbox.ts';
+
+export type EventHandler = { name: string; topics: EventTopic[] | '*'; handle(event: OutboxEvent): Promise<void> };
+
+export type OutboxProcessorOptions = {
+  pollIntervalMs?: number;
+  batchSize?: number;
+  maxAttempts?: number;
+  lockSeconds?: number;
+  onError?: (error: unknown, event: OutboxEvent) => void;
+};
+
+export type OutboxProcessor = { stop(): Promise<void>; drain(): Promise<number>; wake(): void };
+
+/**
+ * Hands committed outbox events to their handlers, in id order, at least once.
+ * Several app processes may run one each against the same PostgreSQL: a batch is claimed with
+ * `FOR UPDATE SKIP LOCKED` and a lease, so an event is worked on by one process at a time.
+ * A failed event is retried with exponential backoff, then parked as dead (visible to admins).
+ * Handlers must be idempotent: a crash between handling and marking replays the event.
+ */
+export function startOutboxProcessor(database: Database, handlers: EventHandler[], options: OutboxProcessorOptions = {}): OutboxProcessor {
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const batchSize = options.batchSize ?? 50;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const lockSeconds = options.lockSeconds ?? 60;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+
+  async function claimBatch(): Promise<OutboxEvent[]> {
+    const result = await sql<{ id: string; topic: EventTopic; payload: Record<string, unknown>; attempts: number }>`
+      update outbox set locked_until = now() + make_interval(secs => ${lockSeconds}), attempts = attempts + 1
+      where id in (
+        select id from outbox
+        where processed_at is null and dead_at is null and available_at <= now()
+          and (locked_until is null or locked_until < now())
+        order by id limit ${batchSize}
+        for update skip locked)
+      returning id, topic, payload, attempts`.execute(database.db);
+    return result.rows.map((row) => ({ ...row, id: String(row.id) })).sort((left, right) => Number(left.id) - Number(right.id));
+  }
+
+  async function handleEvent(event: OutboxEvent): Promise<void> {
+    try {
+      for (const handler of handlers) {
+        if (handler.topics === '*' || handler.topics.includes(event.topic)) await handler.handle(event);
+      }
+      await database.db.updateTable('outbox').set({ processed_at: new Date(), locked_until: null }).where('id', '=', event.id).execute();
+    } catch (error) {
+      options.onError?.(error, event);
+      const message = error instanceof Error ? error.message : String(error);
+      const isDead = event.attempts >= maxAttempts;
+      const backoffSeconds = Math.min(2 ** event.attempts, 3600);
+      await database.db
+        .updateTable('outbox')
+        .set({
+          last_error: message.slice(0, 2000),
+          locked_until: null,
+          dead_at: isDead ? new Date() : null,
+          available_at: sql<Date>`now() + make_interval(secs => ${backoffSeconds})`,
+        })
+        .where('id', '=', event.id)
+        .execute();
+    }
+  }
+
+  async function runOnce(): Promise<number> {
+    let handled = 0;
+    for (;;) {
+      const batch = await claimBatch();
+      for (const event of batch) await handleEvent(event);
+      handled += batch.length;
+      if (batch.length < batchSize || stopped) return handled;
+    }
+  }
+
+  function schedule(delay: number): void {
+    if (stopped) return;
+    timer = setTimeout(tick, delay);
+  }
+
+  function tick(): void {
+    if (running || stopped) return;
+    running = runOnce()
+      .catch(() => 0)
+      .finally(() => {
+        running = undefined;
+        schedule(pollIntervalMs);
+      });
+  }
+
+  schedule(0);
+  return {
+    wake() {
+      if (timer) clearTimeout(timer);
+      tick();
+    },
+    async drain() {
+      while (running) await running;
+      return runOnce();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      while (running) await running;
+    },
+  };
+}
