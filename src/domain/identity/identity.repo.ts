@@ -209,7 +209,7 @@ export async function findSessionActor(executor: Executor, id: string): Promise<
   const row = await executor
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'kind', 'roles', 'organization_id', 'is_senior', 'name', 'email', 'locale', 'sessions.csrf_token'])
+    .select(['users.id', 'users.kind', 'users.roles', 'users.organization_id', 'users.is_senior', 'users.name', 'users.email', 'users.locale', 'sessions.csrf_token'])
     .where('sessions.id', '=', id)
     .where('sessions.expires_at', '>', sql<Date>`now()`)
     .where('users.is_active', '=', true)
@@ -230,7 +230,7 @@ export async function findTokenActor(executor: Executor, tokenHash: string): Pro
   const row = await executor
     .selectFrom('api_tokens')
     .innerJoin('users', 'users.id', 'api_tokens.user_id')
-    .select(['users.id', 'kind', 'roles', 'organization_id', 'is_senior', 'name', 'email', 'locale'])
+    .select(['users.id', 'users.kind', 'users.roles', 'users.organization_id', 'users.is_senior', 'users.name', 'users.email', 'users.locale'])
     .where('api_tokens.token_hash', '=', tokenHash)
     .where('api_tokens.revoked_at', 'is', null)
     .where('users.is_active', '=', true)

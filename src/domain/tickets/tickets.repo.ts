@@ -119,7 +119,7 @@ export async function updateTicketRow(executor: Executor, id: string, patch: Tic
       ...(patch.mergedIntoId !== undefined && { merged_into_id: patch.mergedIntoId }),
       ...(patch.solvedAt !== undefined && { solved_at: patch.solvedAt }),
       ...(patch.closedAt !== undefined && { closed_at: patch.closedAt }),
-      updated_at: sql<Date>`now()`,
+      updated_at: sql<Date>`date_trunc('milliseconds', now())`,
     })
     .where('id', '=', id)
     .returningAll()
@@ -128,7 +128,7 @@ export async function updateTicketRow(executor: Executor, id: string, patch: Tic
 }
 
 export async function touchTicket(executor: Executor, id: string): Promise<void> {
-  await executor.updateTable('tickets').set({ updated_at: sql<Date>`now()` }).where('id', '=', id).execute();
+  await executor.updateTable('tickets').set({ updated_at: sql<Date>`date_trunc('milliseconds', now())` }).where('id', '=', id).execute();
 }
 
 // Queue views: keyset pagination over the partial indexes on open cases.

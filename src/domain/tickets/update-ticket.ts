@@ -33,7 +33,7 @@ export async function updateTicket(db: Db, actor: Actor, ticketId: string, input
     const touchesFields = Object.values(fields).some((value) => value !== undefined);
     if (touchesFields && !canTicket(actor, 'ticket.update', current)) throw ticketsError('TICKET_FORBIDDEN');
     if (status !== undefined && !canTicket(actor, 'ticket.update-status', current)) throw ticketsError('TICKET_FORBIDDEN');
-    if (current.status === 'closed' && (touchesFields || status !== undefined)) throw ticketsError('TICKET_CLOSED');
+    if (current.status === 'closed' && touchesFields) throw ticketsError('TICKET_CLOSED');
     const patch: TicketPatchRecord = { ...fields, ...(fields.tags && { tags: [...new Set(fields.tags)] }) };
     if (status !== undefined && status !== current.status) {
       const isCustomer = !isAgent(actor);

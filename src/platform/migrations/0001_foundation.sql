@@ -120,8 +120,9 @@ create table tickets (
   channel text not null check (channel in ('email', 'portal', 'api', 'phone', 'chat')),
   environment_version integer,
   merged_into_id uuid references tickets (id),
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now(),
+  -- Millisecond precision: queue cursors carry these timestamps through JSON without loss.
+  created_at timestamptz not null default date_trunc('milliseconds', now()),
+  updated_at timestamptz not null default date_trunc('milliseconds', now()),
   solved_at timestamptz,
   closed_at timestamptz
 );

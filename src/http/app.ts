@@ -1,0 +1,78 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { installErrorHandler } from './error-handler.ts';
+import { installAuth } from './plugins/auth.ts';
+import { installIdempotency } from './plugins/idempotency.ts';
+import { registerOrganizationRoutes } from './routes/accounts/organizations.route.ts';
+import { registerEnvironmentRoutes } from './routes/accounts/environment.route.ts';
+import { registerControlRoute } from './routes/control/control.route.ts';
+import { registerEventStreamRoute } from './routes/events/stream.route.ts';
+import { registerMeRoute } from './routes/identity/me.route.ts';
+import { registerSignInRoutes } from './routes/identity/sign-in.route.ts';
+import { registerTeamRoutes } from './routes/identity/teams.route.ts';
+import { registerUserRoutes } from './routes/identity/users.route.ts';
+import { registerHealthRoutes } from './routes/system/health.route.ts';
+import { registerAttachmentRoutes } from './routes/tickets/attachments.route.ts';
+import { registerLinkRoutes } from './routes/tickets/links.route.ts';
+import { registerMessageRoutes } from './routes/tickets/messages.route.ts';
+import { registerTicketRoutes } from './routes/tickets/tickets.route.ts';
+import type { AppServices } from './services.ts';
+
+export type BuildAppOptions = { logger?: boolean | { level: string } };
+
+/** Builds the HTTP application (no listen): main.ts listens, tests use inject(). */
+export async function buildApp(services: AppServices, options: BuildAppOptions = {}): Promise<FastifyInstance & { routesWithoutPolicy: string[] }> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    ajv: undefined,
+  });
+  app.decorate('services', services);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  const routesWithoutPolicy: string[] = [];
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Casebook API', version: '1', description: 'Support operations: cases, organisations, users, SLAs.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'API token from `casebook token create`' },
+          session: { type: 'apiKey', in: 'cookie', name: 'cb_session', description: 'Browser session; writes also need X-CSRF-Token' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  installAuth(app, routesWithoutPolicy);
+  installIdempotency(app);
+
+  app.get('/api/openapi.json', { config: { policy: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  registerHealthRoutes(app);
+  registerSignInRoutes(app);
+  registerMeRoute(app);
+  registerUserRoutes(app);
+  registerTeamRoutes(app);
+  registerOrganizationRoutes(app);
+  registerEnvironmentRoutes(app);
+  registerTicketRoutes(app);
+  registerMessageRoutes(app);
+  registerLinkRoutes(app);
+  registerAttachmentRoutes(app);
+  registerEventStreamRoute(app);
+  registerControlRoute(app);
+
+  await app.ready();
+  const built = app as unknown as FastifyInstance & { routesWithoutPolicy: string[] };
+  built.routesWithoutPolicy = routesWithoutPolicy;
+  return built;
+}

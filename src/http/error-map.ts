@@ -1,0 +1,74 @@
+import { ACCOUNTS_ERRORS } from '../domain/accounts/index.ts';
+import { IDENTITY_ERRORS } from '../domain/identity/index.ts';
+import { TICKETS_ERRORS } from '../domain/tickets/index.ts';
+
+/** Codes raised by the HTTP layer itself (not by a context). */
+export const HTTP_ERRORS = {
+  VALIDATION_FAILED: 'The request does not match the expected shape.',
+  INVALID_JSON: 'The request body is not valid JSON.',
+  PAYLOAD_TOO_LARGE: 'The request body is too large.',
+  UNSUPPORTED_MEDIA_TYPE: 'This content type is not accepted here.',
+  ROUTE_NOT_FOUND: 'No such endpoint.',
+  ROUTE_POLICY_MISSING: 'This endpoint has no access policy and is closed.',
+  IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was already used for a different request.',
+  IDEMPOTENCY_KEY_IN_PROGRESS: 'A request with this Idempotency-Key is still being processed.',
+  REFERENCE_NOT_FOUND: 'The request refers to something that does not exist.',
+  CONFLICT: 'This conflicts with existing data.',
+  SERVICE_UNAVAILABLE: 'The service is not ready.',
+  INTERNAL_ERROR: 'Something went wrong on our side. The error was logged.',
+} as const;
+
+export type ErrorCode = keyof typeof HTTP_ERRORS | keyof typeof IDENTITY_ERRORS | keyof typeof ACCOUNTS_ERRORS | keyof typeof TICKETS_ERRORS;
+
+/** The one table from stable error code to HTTP status. A code missing here fails a test. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  INVALID_JSON: 400,
+  CURSOR_INVALID: 400,
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID_CREDENTIALS: 401,
+  AUTH_TOKEN_INVALID: 401,
+  FORBIDDEN: 403,
+  CSRF_TOKEN_INVALID: 403,
+  ROUTE_POLICY_MISSING: 403,
+  TICKET_FORBIDDEN: 403,
+  ORGANIZATION_FORBIDDEN: 403,
+  MESSAGE_INTERNAL_FORBIDDEN: 403,
+  ROUTE_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  TEAM_NOT_FOUND: 404,
+  ORGANIZATION_NOT_FOUND: 404,
+  ENVIRONMENT_NOT_FOUND: 404,
+  TICKET_NOT_FOUND: 404,
+  ATTACHMENT_NOT_FOUND: 404,
+  USER_EMAIL_TAKEN: 409,
+  TEAM_NAME_TAKEN: 409,
+  ORGANIZATION_NAME_TAKEN: 409,
+  ORGANIZATION_DOMAIN_TAKEN: 409,
+  TICKET_TRANSITION_INVALID: 409,
+  TICKET_CLOSED: 409,
+  TICKET_MERGE_INVALID: 409,
+  IDEMPOTENCY_KEY_IN_PROGRESS: 409,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  ATTACHMENT_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  USER_ROLES_INVALID: 422,
+  ACCOUNT_TEAM_MEMBER_INVALID: 422,
+  TICKET_REQUESTER_INVALID: 422,
+  TICKET_ASSIGNEE_INVALID: 422,
+  TICKET_TEAM_INVALID: 422,
+  TICKET_LINK_INVALID: 422,
+  ATTACHMENT_INVALID: 422,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  REFERENCE_NOT_FOUND: 422,
+  AUTH_RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+export const ERROR_MESSAGES: Record<ErrorCode, string> = { ...HTTP_ERRORS, ...IDENTITY_ERRORS, ...ACCOUNTS_ERRORS, ...TICKETS_ERRORS };
+
+export function statusForCode(code: string): number {
+  return (ERROR_STATUS as Record<string, number>)[code] ?? 500;
+}

@@ -1,0 +1,57 @@
+import type { Database } from './db/database.ts';
+import type { EventHandler } from './outbox/processor.ts';
+import type { OutboxEvent } from './outbox/outbox.ts';
+
+export type RealtimeEvent = { id: string; topic: string; payload: Record<string, unknown> };
+type Listener = (event: RealtimeEvent) => void;
+
+/**
+ * Fans case changes out to every connected browser on every app node: the outbox processor (on
+ * whichever node claims the event) sends a NOTIFY; each node LISTENs and hands it to its own
+ * SSE connections. Payloads carry ids and routing facts only, never case content.
+ */
+export type RealtimeHub = {
+  subscribe(listener: Listener): () => void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  outboxHandler: EventHandler;
+  listenerCount(): number;
+};
+
+const CHANNEL = 'casebook_events';
+
+export function createRealtimeHub(database: Database): RealtimeHub {
+  const listeners = new Set<Listener>();
+  let unlisten: (() => Promise<void>) | undefined;
+  const deliver = (raw: string) => {
+    let event: RealtimeEvent;
+    try {
+      event = JSON.parse(raw) as RealtimeEvent;
+    } catch {
+      return;
+    }
+    for (const listener of listeners) listener(event);
+  };
+  return {
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    listenerCount: () => listeners.size,
+    async start() {
+      unlisten = await database.listen(CHANNEL, deliver);
+    },
+    async stop() {
+      await unlisten?.();
+      listeners.clear();
+    },
+    outboxHandler: {
+      name: 'realtime',
+      topics: '*',
+      async handle(event: OutboxEvent) {
+        const message = JSON.stringify({ id: event.id, topic: event.topic, payload: event.payload });
+        await database.db.selectNoFrom((eb) => eb.fn<string>('pg_notify', [eb.val(CHANNEL), eb.val(message)]).as('sent')).execute();
+      },
+    },
+  };
+}

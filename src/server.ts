@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './http/app.ts';
+import { newControlToken, writeControlInfo } from './platform/data-dir-lock.ts';
+import { startOutboxProcessor, type OutboxProcessor } from './platform/outbox/processor.ts';
+import { createRealtimeHub } from './platform/realtime.ts';
+import type { Runtime } from './platform/runtime.ts';
+
+export type RunningServer = { app: FastifyInstance; url: string; processor: OutboxProcessor; stop(): Promise<void> };
+
+/** Wires the HTTP app, the outbox processor and realtime onto an opened runtime, then listens. */
+export async function startServer(
+  runtime: Runtime,
+  options: { runControlCommand?: (argv: string[], cwd: string, write: (line: string) => void) => Promise<number>; log?: (line: string) => void } = {},
+): Promise<RunningServer> {
+  const { config, database, files } = runtime;
+  const realtime = createRealtimeHub(database);
+  await realtime.start();
+  const controlToken = config.databaseUrl ? undefined : newControlToken();
+  const app = await buildApp(
+    {
+      config,
+      database,
+      files,
+      realtime,
+      controlToken,
+      runControlCommand: options.runControlCommand,
+    },
+    { logger: config.logLevel === 'silent' ? false : { level: config.logLevel } },
+  );
+  const processor = startOutboxProcessor(database, [realtime.outboxHandler], {
+    onError: (error, event) => app.log.warn({ err: error, eventId: event.id, topic: event.topic }, 'outbox handler failed'),
+  });
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  if (controlToken) writeControlInfo(config.dataDir, url, controlToken);
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    url,
+    processor,
+    stop() {
+      stopping ??= (async () => {
+        await app.close();
+        await processor.stop();
+        await realtime.stop();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Organization } from '../../src/domain/accounts/index.ts';
+import type { User } from '../../src/domain/identity/index.ts';
+import { call, createTestApp, factories, type TestApp } from '../support/test-app.ts';
+
+describe('cases through the API', () => {
+  let t: TestApp;
+  let org: Organization;
+  let agent: User;
+  let contact: User;
+  let agentToken: string;
+  let contactToken: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const make = factories(t.database);
+    org = await make.organization({ planCode: 'premium' });
+    agent = await make.agent({ supportLine: 'L2', senior: true });
+    contact = await make.contact(org.id);
+    agentToken = await make.token(agent);
+    contactToken = await make.token(contact);
+  });
+  afterAll(() => t.close());
+
+  it('a customer opens a case with a first message; it gets a sequential number and the API shape', async () => {
+    const first = await call(t.app, contactToken, 'POST', '/api/v1/tickets', { subject: 'Map server down', body: 'Since 9:00 nothing loads.', priority: 'P1' });
+    expect(first.statusCode).toBe(201);
+    const ticket = first.json();
+    expect(ticket).toMatchObject({ subject: 'Map server down', status: 'new', priority: 'P1', organizationId: org.id, requesterId: contact.id, assigneeId: null, channel: 'portal' });
+    for (const field of ['id', 'number', 'createdAt', 'updatedAt']) expect(ticket[field]).toBeTruthy();
+    const second = (await call(t.app, contactToken, 'POST', '/api/v1/tickets', { subject: 'Another' })).json();
+    expect(second.number).toBe(ticket.number + 1);
+    const messages = (await call(t.app, agentToken, 'GET', `/api/v1/tickets/${ticket.id}/messages`)).json().items;
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatchObject({ body: 'Since 9:00 nothing loads.', internal: false, authorId: contact.id });
+  });
+
+  it('a retried create with the same Idempotency-Key returns the first case, never a second one', async () => {
+    const body = { subject: 'Retry me', requesterId: contact.id };
+    const headers = { 'idempotency-key': 'create-42' };
+    const first = await call(t.app, agentToken, 'POST', '/api/v1/tickets', body, headers);
+    const retry = await call(t.app, agentToken, 'POST', '/api/v1/tickets', body, headers);
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json().id).toBe(first.json().id);
+    const list = (await call(t.app, agentToken, 'GET', `/api/v1/tickets?view=all&requesterId=${contact.id}&limit=200`)).json().items;
+    expect(list.filter((item: { subject: string }) => item.subject === 'Retry me')).toHaveLength(1);
+    const reused = await call(t.app, agentToken, 'POST', '/api/v1/tickets', { ...body, subject: 'Different' }, headers);
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('status follows the state machine; an illegal move is a 409 with a stable code and the allowed moves', async () => {
+    const ticket = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'State machine', requesterId: contact.id })).json();
+    const toSolved = await call(t.app, agentToken, 'PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'solved' });
+    expect(toSolved.json()).toMatchObject({ status: 'solved' });
+    expect(toSolved.json().solvedAt).toBeTruthy();
+    const toHold = await call(t.app, agentToken, 'PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'on-hold' });
+    expect(toHold.statusCode).toBe(409);
+    expect(toHold.json()).toMatchObject({ code: 'TICKET_TRANSITION_INVALID', details: { from: 'solved', to: 'on-hold', allowed: ['open', 'closed'] } });
+    expect((await call(t.app, agentToken, 'PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'closed' })).statusCode).toBe(200);
+    const reopen = await call(t.app, agentToken, 'PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'open' });
+    expect(reopen.json().code).toBe('TICKET_TRANSITION_INVALID');
+    const reply = await call(t.app, agentToken, 'POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'late' });
+    expect(reply.json().code).toBe('TICKET_CLOSED');
+  });
+
+  it('assignment, priority and tags are audited with before/after on the timeline', async () => {
+    const ticket = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Audit me', requesterId: contact.id, priority: 'P3' })).json();
+    const patched = await call(t.app, agentToken, 'PATCH', `/api/v1/tickets/${ticket.id}`, { assigneeId: agent.id, priority: 'P2', tags: ['Upgrade', 'upgrade', 'gis'] });
+    expect(patched.json()).toMatchObject({ assigneeId: agent.id, priority: 'P2', status: 'open', tags: ['upgrade', 'gis'] });
+    const timeline = (await call(t.app, agentToken, 'GET', `/api/v1/tickets/${ticket.id}/timeline`)).json().items;
+    expect(timeline.map((entry: { action: string }) => entry.action)).toEqual(['ticket.created', 'ticket.updated']);
+    expect(timeline[1]).toMatchObject({ actorId: agent.id, changes: { priority: { before: 'P3', after: 'P2' }, assigneeId: { before: null, after: agent.id } } });
+    const badAssignee = await call(t.app, agentToken, 'PATCH', `/api/v1/tickets/${ticket.id}`, { assigneeId: contact.id });
+    expect(badAssignee.statusCode).toBe(422);
+    expect(badAssignee.json().code).toBe('TICKET_ASSIGNEE_INVALID');
+  });
+
+  it('replies move the case: agent reply opens a new case, customer reply reopens pending-customer', async () => {
+    const ticket = (await call(t.app, contactToken, 'POST', '/api/v1/tickets', { subject: 'Replies', body: 'help' })).json();
+    await call(t.app, agentToken, 'POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'Looking', internal: false });
+    expect((await call(t.app, agentToken, 'GET', `/api/v1/tickets/${ticket.id}`)).json().status).toBe('open');
+    await call(t.app, agentToken, 'PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'pending-customer' });
+    const customerReply = await call(t.app, contactToken, 'POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'Here are the logs' });
+    expect(customerReply.statusCode).toBe(201);
+    expect((await call(t.app, agentToken, 'GET', `/api/v1/tickets/${ticket.id}`)).json().status).toBe('open');
+  });
+
+  it('internal notes are kept from customers, in messages and on the timeline', async () => {
+    const ticket = (await call(t.app, contactToken, 'POST', '/api/v1/tickets', { subject: 'Notes', body: 'hi' })).json();
+    await call(t.app, agentToken, 'POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'SECRET: customer is on an unsupported version', internal: true });
+    await call(t.app, agentToken, 'POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'We are checking.' });
+    const asCustomer = (await call(t.app, contactToken, 'GET', `/api/v1/tickets/${ticket.id}/messages`)).json().items;
+    expect(asCustomer.map((message: { body: string }) => message.body)).toEqual(['hi', 'We are checking.']);
+    const asAgent = (await call(t.app, agentToken, 'GET', `/api/v1/tickets/${ticket.id}/messages`)).json().items;
+    expect(asAgent).toHaveLength(3);
+    const timeline = JSON.stringify((await call(t.app, contactToken, 'GET', `/api/v1/tickets/${ticket.id}/timeline`)).json());
+    expect(timeline).not.toContain('note.added');
+    const customerNote = await call(t.app, contactToken, 'POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'x', internal: true });
+    expect(customerNote.statusCode).toBe(403);
+    expect(customerNote.json().code).toBe('MESSAGE_INTERNAL_FORBIDDEN');
+  });
+
+  it('links a related case and an upstream vendor case; both show on the case', async () => {
+    const a = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Link A', requesterId: contact.id })).json();
+    const b = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Link B', requesterId: contact.id })).json();
+    expect((await call(t.app, agentToken, 'POST', `/api/v1/tickets/${a.id}/links`, { kind: 'related', targetId: b.id })).statusCode).toBe(201);
+    const upstream = await call(t.app, agentToken, 'POST', `/api/v1/tickets/${a.id}/links`, { kind: 'upstream-vendor', externalRef: 'ESRI-#04123', externalUrl: 'https://vendor.example/cases/04123' });
+    expect(upstream.json()).toMatchObject({ kind: 'upstream-vendor', externalRef: 'ESRI-#04123' });
+    const invalid = await call(t.app, agentToken, 'POST', `/api/v1/tickets/${a.id}/links`, { kind: 'upstream-vendor' });
+    expect(invalid.json().code).toBe('TICKET_LINK_INVALID');
+    const fromB = (await call(t.app, agentToken, 'GET', `/api/v1/tickets/${b.id}/links`)).json().items;
+    expect(fromB).toHaveLength(1);
+    expect(fromB[0]).toMatchObject({ kind: 'related', ticketId: a.id, targetTicketId: b.id });
+  });
+
+  it('merges a duplicate: the source closes and points at the target, whose conversation shows both', async () => {
+    const target = (await call(t.app, contactToken, 'POST', '/api/v1/tickets', { subject: 'Target', body: 'first report' })).json();
+    const source = (await call(t.app, contactToken, 'POST', '/api/v1/tickets', { subject: 'Dup', body: 'second report' })).json();
+    const merged = await call(t.app, agentToken, 'POST', `/api/v1/tickets/${source.id}/merge`, { targetId: target.id });
+    expect(merged.statusCode).toBe(200);
+    const sourceAfter = (await call(t.app, agentToken, 'GET', `/api/v1/tickets/${source.id}`)).json();
+    expect(sourceAfter).toMatchObject({ status: 'closed', mergedIntoId: target.id });
+    const bodies = (await call(t.app, contactToken, 'GET', `/api/v1/tickets/${target.id}/messages`)).json().items.map((message: { body: string }) => message.body);
+    expect(bodies).toEqual(['first report', 'second report']);
+    const again = await call(t.app, agentToken, 'POST', `/api/v1/tickets/${source.id}/merge`, { targetId: target.id });
+    expect(again.json().code).toBe('TICKET_MERGE_INVALID');
+    const otherOrg = await factories(t.database).organization();
+    const otherContact = await factories(t.database).contact(otherOrg.id);
+    const foreign = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Foreign', requesterId: otherContact.id })).json();
+    expect((await call(t.app, agentToken, 'POST', `/api/v1/tickets/${foreign.id}/merge`, { targetId: target.id })).json().code).toBe('TICKET_MERGE_INVALID');
+  });
+
+  it('queue views page by cursor in priority then age order without gaps or repeats', async () => {
+    const make = factories(t.database);
+    const queueOrg = await make.organization();
+    const requester = await make.contact(queueOrg.id);
+    const priorities = ['P3', 'P1', 'P4', 'P2', 'P1', 'P3', 'P2'];
+    for (const [index, priority] of priorities.entries()) {
+      await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: `Q${index}`, requesterId: requester.id, priority });
+    }
+    const seen: { subject: string; priority: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { subject: string; priority: string }[]; nextCursor: string | null } = (
+        await call(t.app, agentToken, 'GET', `/api/v1/tickets?organizationId=${queueOrg.id}&limit=3${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.map((item) => item.subject)).toEqual(['Q1', 'Q4', 'Q3', 'Q6', 'Q0', 'Q5', 'Q2']);
+    const badCursor = await call(t.app, agentToken, 'GET', '/api/v1/tickets?cursor=garbage');
+    expect(badCursor.statusCode).toBe(400);
+    expect(badCursor.json().code).toBe('CURSOR_INVALID');
+    const unassigned = (await call(t.app, agentToken, 'GET', `/api/v1/tickets?view=unassigned&organizationId=${queueOrg.id}`)).json().items;
+    expect(unassigned).toHaveLength(7);
+    const premium = (await call(t.app, agentToken, 'GET', `/api/v1/tickets?view=premium&organizationId=${queueOrg.id}`)).json().items;
+    expect(premium).toHaveLength(0);
+  });
+});

@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+import { findPostgresBinDir } from './test/support/postgres-server.ts';
+
+const hasPostgres = findPostgresBinDir() !== undefined;
+if (!hasPostgres) {
+  if (process.env.CI === 'true') throw new Error('CI=true but no PostgreSQL binaries found under /usr/lib/postgresql/*/bin: the PostgreSQL run is required in CI.');
+  console.warn('\n!!! No PostgreSQL binaries found (/usr/lib/postgresql/*/bin): the PostgreSQL half of the suite is NOT run. Install postgresql to run it. !!!\n');
+}
+
+const integration = ['test/integration/**/*.test.ts'];
+
+/**
+ * Three projects: pure unit tests beside the code, and the same integration suite twice —
+ * on the embedded PGlite and on a real PostgreSQL server the suite starts itself.
+ */
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      { test: { name: 'unit', include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'] } },
+      { test: { name: 'pglite', include: integration, env: { CASEBOOK_TEST_ENGINE: 'pglite' } } },
+      ...(hasPostgres
+        ? [{ test: { name: 'postgres', include: integration, env: { CASEBOOK_TEST_ENGINE: 'postgres' }, globalSetup: ['test/support/postgres-global-setup.ts'] } }]
+        : []),
+    ],
+  },
+});
