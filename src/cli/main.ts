@@ -5,12 +5,13 @@ import { standaloneContext, type CommandContext } from './command-context.ts';
 import { addBackupCommands } from './commands/backup.command.ts';
 import { addDbCommands } from './commands/db.command.ts';
 import { addDemoCommands } from './commands/demo.command.ts';
+import { addSlaCommands } from './commands/sla.command.ts';
 import { addStartCommand } from './commands/start.command.ts';
 import { addUserCommands } from './commands/user.command.ts';
 import { forwardToRunningServer } from './forward.ts';
 
 /** Commands that must run in their own process, never inside a running server. */
-const LOCAL_ONLY = new Set(['start', 'restore', 'help', '--help', '-h', '--version', '-V']);
+const LOCAL_ONLY = new Set(['start', 'restore', 'sla', 'help', '--help', '-h', '--version', '-V']);
 
 function buildProgram(context: CommandContext): Command {
   const program = new Command('casebook')
@@ -23,6 +24,7 @@ function buildProgram(context: CommandContext): Command {
   addUserCommands(program, context);
   addDemoCommands(program, context);
   addBackupCommands(program, context);
+  addSlaCommands(program, context);
   return program;
 }
 
@@ -33,7 +35,8 @@ export async function runCli(argv: string[], context: CommandContext): Promise<n
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (isDomainError(error)) context.write(`error: ${error.code}: ${error.message}`);
+    const code = (error as { code?: unknown }).code;
+    if (isDomainError(error) || typeof code === 'string') context.write(`error: ${String(code)}: ${(error as Error).message}`);
     else context.write(`error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
