@@ -10,8 +10,8 @@ if (!hasPostgres) {
 const integration = ['test/integration/**/*.test.ts'];
 
 /**
- * Three projects: pure unit tests beside the code, and the same integration suite twice —
- * on the embedded PGlite and on a real PostgreSQL server the suite starts itself.
+ * Pure unit tests beside the code; the same integration suite twice — on the embedded PGlite
+ * and on a real PostgreSQL server the suite starts itself —; and CLI journeys in child processes.
  */
 export default defineConfig({
   test: {
@@ -20,6 +20,8 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'] } },
       { test: { name: 'pglite', include: integration, env: { CASEBOOK_TEST_ENGINE: 'pglite' } } },
+      // The CLI and server as a user runs them: child processes on temp data dirs and free ports.
+      { test: { name: 'cli', include: ['test/cli/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
       ...(hasPostgres
         ? [{ test: { name: 'postgres', include: integration, env: { CASEBOOK_TEST_ENGINE: 'postgres' }, globalSetup: ['test/support/postgres-global-setup.ts'] } }]
         : []),
