@@ -14,6 +14,8 @@ import { registerMeRoute } from './routes/identity/me.route.ts';
 import { registerSignInRoutes } from './routes/identity/sign-in.route.ts';
 import { registerTeamRoutes } from './routes/identity/teams.route.ts';
 import { registerUserRoutes } from './routes/identity/users.route.ts';
+import { registerContractRoutes } from './routes/plans/contract.route.ts';
+import { registerPlanRoutes } from './routes/plans/plans.route.ts';
 import { registerHealthRoutes } from './routes/system/health.route.ts';
 import { registerAttachmentRoutes } from './routes/tickets/attachments.route.ts';
 import { registerLinkRoutes } from './routes/tickets/links.route.ts';
@@ -32,6 +34,8 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
     ajv: undefined,
   });
   app.decorate('services', services);
+  // JSON is the only body type outside the raw attachment upload: text/plain on a JSON route is a 415.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
@@ -64,6 +68,8 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   registerTeamRoutes(app);
   registerOrganizationRoutes(app);
   registerEnvironmentRoutes(app);
+  registerPlanRoutes(app);
+  registerContractRoutes(app);
   registerTicketRoutes(app);
   registerMessageRoutes(app);
   registerLinkRoutes(app);

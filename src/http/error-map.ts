@@ -1,5 +1,6 @@
 import { ACCOUNTS_ERRORS } from '../domain/accounts/index.ts';
 import { IDENTITY_ERRORS } from '../domain/identity/index.ts';
+import { PLANS_ERRORS } from '../domain/plans/index.ts';
 import { TICKETS_ERRORS } from '../domain/tickets/index.ts';
 
 /** Codes raised by the HTTP layer itself (not by a context). */
@@ -18,7 +19,7 @@ export const HTTP_ERRORS = {
   INTERNAL_ERROR: 'Something went wrong on our side. The error was logged.',
 } as const;
 
-export type ErrorCode = keyof typeof HTTP_ERRORS | keyof typeof IDENTITY_ERRORS | keyof typeof ACCOUNTS_ERRORS | keyof typeof TICKETS_ERRORS;
+export type ErrorCode = keyof typeof HTTP_ERRORS | keyof typeof IDENTITY_ERRORS | keyof typeof ACCOUNTS_ERRORS | keyof typeof TICKETS_ERRORS | keyof typeof PLANS_ERRORS;
 
 /** The one table from stable error code to HTTP status. A code missing here fails a test. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -40,9 +41,13 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   ORGANIZATION_NOT_FOUND: 404,
   ENVIRONMENT_NOT_FOUND: 404,
   TICKET_NOT_FOUND: 404,
+  PLAN_NOT_FOUND: 404,
+  CALENDAR_NOT_FOUND: 404,
   ATTACHMENT_NOT_FOUND: 404,
   USER_EMAIL_TAKEN: 409,
   TEAM_NAME_TAKEN: 409,
+  PLAN_CODE_TAKEN: 409,
+  CALENDAR_NAME_TAKEN: 409,
   ORGANIZATION_NAME_TAKEN: 409,
   ORGANIZATION_DOMAIN_TAKEN: 409,
   TICKET_TRANSITION_INVALID: 409,
@@ -59,6 +64,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   TICKET_ASSIGNEE_INVALID: 422,
   TICKET_TEAM_INVALID: 422,
   TICKET_LINK_INVALID: 422,
+  CALENDAR_ICS_INVALID: 422,
+  CONTRACT_INVALID: 422,
   ATTACHMENT_INVALID: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
   REFERENCE_NOT_FOUND: 422,
@@ -67,7 +74,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   SERVICE_UNAVAILABLE: 503,
 };
 
-export const ERROR_MESSAGES: Record<ErrorCode, string> = { ...HTTP_ERRORS, ...IDENTITY_ERRORS, ...ACCOUNTS_ERRORS, ...TICKETS_ERRORS };
+export const ERROR_MESSAGES: Record<ErrorCode, string> = { ...HTTP_ERRORS, ...IDENTITY_ERRORS, ...ACCOUNTS_ERRORS, ...TICKETS_ERRORS, ...PLANS_ERRORS };
 
 export function statusForCode(code: string): number {
   return (ERROR_STATUS as Record<string, number>)[code] ?? 500;

@@ -185,3 +185,8 @@ export async function findUnassignedOrganizationId(executor: Executor): Promise<
   const row = await executor.selectFrom('organizations').select('id').where('is_unassigned', '=', true).executeTakeFirst();
   return row?.id;
 }
+
+/** The organisation's plan reference follows its contract (plans context calls this). */
+export async function setOrganizationPlanCode(executor: Executor, organizationId: string, planCode: string): Promise<void> {
+  await executor.updateTable('organizations').set({ plan_code: planCode, updated_at: sql<Date>`now()` }).where('id', '=', organizationId).execute();
+}

@@ -95,7 +95,11 @@ export async function listTickets(
   if (!isAgent(actor)) {
     filter.organizationId = actor.organizationId ?? '00000000-0000-0000-0000-000000000000';
     const organization = actor.organizationId ? await findOrganization(db, actor.organizationId) : undefined;
-    if (!actor.roles.includes('customer-admin') && !organization?.sharesCases) filter.requesterId = actor.userId;
+    if (!actor.roles.includes('customer-admin') && !organization?.sharesCases) {
+      // Confined to their own requests: asking for someone else's yields nothing, not one's own.
+      if (query.requesterId && query.requesterId !== actor.userId) return { items: [], nextCursor: null };
+      filter.requesterId = actor.userId;
+    }
   }
   const rows = await queryQueue(db, filter);
   const items = rows.slice(0, limit);

@@ -26,6 +26,8 @@ function toTicket(row: TicketRow): Ticket {
     channel: row.channel as Channel,
     environmentVersion: row.environment_version,
     mergedIntoId: row.merged_into_id,
+    planId: row.plan_id,
+    isPanic: row.is_panic,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
     solvedAt: iso(row.solved_at),

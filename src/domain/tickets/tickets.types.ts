@@ -36,6 +36,8 @@ export const Ticket = z.object({
   channel: Channel,
   environmentVersion: z.number().int().nullable().describe('Environment profile version the case was opened against'),
   mergedIntoId: z.uuid().nullable(),
+  planId: z.uuid().nullable().describe('Support plan whose SLA policy applies'),
+  isPanic: z.boolean().describe('Raised with the panic button'),
   createdAt: z.string(),
   updatedAt: z.string(),
   solvedAt: z.string().nullable(),

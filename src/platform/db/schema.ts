@@ -84,6 +84,8 @@ export type TicketsTable = {
   channel: string;
   environment_version: number | null;
   merged_into_id: string | null;
+  plan_id: string | null;
+  is_panic: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
   solved_at: Date | null;
@@ -172,7 +174,93 @@ export type IdempotencyKeysTable = {
 export type ServerSettingsTable = { key: string; value: Json<unknown>; updated_at: Timestamp };
 export type SchemaMigrationsTable = { name: string; checksum: string; applied_at: CreatedAt };
 
+export type CalendarsTable = { id: Generated<string>; name: string; definition: Json<unknown>; created_at: CreatedAt; updated_at: Timestamp };
+
+export type PlansTable = {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  calendar_id: string;
+  targets: Json<unknown>;
+  pause_statuses: ColumnType<string[], string[] | undefined, string[]>;
+  warning_thresholds: ColumnType<number[], number[] | undefined, number[]>;
+  is_senior_only: ColumnType<boolean, boolean | undefined, boolean>;
+  team_id: string | null;
+  has_named_tam: ColumnType<boolean, boolean | undefined, boolean>;
+  panic_quota: number | null;
+  extras: ColumnType<unknown, string | undefined, string>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+};
+
+export type ContractsTable = {
+  id: Generated<string>;
+  organization_id: string;
+  plan_id: string;
+  starts_on: ColumnType<string, string, string>;
+  ends_on: ColumnType<string, string, string>;
+  created_by: string | null;
+  created_at: CreatedAt;
+};
+
+export type SlaClocksTable = {
+  id: Generated<string>;
+  ticket_id: string;
+  kind: 'first-response' | 'next-response' | 'resolution';
+  cycle: ColumnType<number, number | undefined, number>;
+  state: 'running' | 'paused' | 'met' | 'breached';
+  target_seconds: number;
+  started_at: Timestamp;
+  due_at: Date | null;
+  stopped_at: Date | null;
+  business_seconds: ColumnType<number, number | undefined, number>;
+  is_breached: ColumnType<boolean, boolean | undefined, boolean>;
+  next_check_at: Date | null;
+  explanation: Json<unknown>;
+  computed_at: Timestamp;
+};
+
+export type SlaNoticesTable = { clock_id: string; threshold: number; created_at: CreatedAt };
+
+export type NotificationsTable = {
+  id: Generated<string>;
+  user_id: string;
+  kind: string;
+  ticket_id: string | null;
+  channel: 'in-app' | 'email';
+  payload: Json<unknown>;
+  dedupe_key: string;
+  deliver_after: Timestamp;
+  delivered_at: Date | null;
+  read_at: Date | null;
+  created_at: CreatedAt;
+};
+
+export type PanicEventsTable = {
+  id: Generated<string>;
+  organization_id: string;
+  contract_id: string | null;
+  ticket_id: string;
+  pressed_by: string;
+  description: ColumnType<string, string | undefined, string>;
+  created_at: CreatedAt;
+};
+
+export type OrganizationSubscriptionsTable = { user_id: string; organization_id: string; created_at: CreatedAt };
+export type TeamRoutingTable = { team_id: string; strategy: 'round-robin' | 'least-loaded' | 'manual'; last_assigned_user_id: string | null; updated_at: Timestamp };
+export type PriorityRulesTable = { id: Generated<string>; product: string | null; impact: string; priority: string; position: ColumnType<number, number | undefined, number>; created_at: CreatedAt };
+
 export type DatabaseSchema = {
+  calendars: CalendarsTable;
+  plans: PlansTable;
+  contracts: ContractsTable;
+  sla_clocks: SlaClocksTable;
+  sla_notices: SlaNoticesTable;
+  notifications: NotificationsTable;
+  panic_events: PanicEventsTable;
+  organization_subscriptions: OrganizationSubscriptionsTable;
+  team_routing: TeamRoutingTable;
+  priority_rules: PriorityRulesTable;
   organizations: OrganizationsTable;
   users: UsersTable;
   organization_members: OrganizationMembersTable;

@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type QueryResult,
+} from 'kysely';
+import { createOrganization } from '../src/domain/accounts/index.ts';
+import { createApiToken, createUser, SYSTEM_ACTOR } from '../src/domain/identity/index.ts';
+import { queryQueue, type QueueFilter } from '../src/domain/tickets/tickets.repo.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import type { Database } from '../src/platform/db/database.ts';
+import type { DatabaseSchema } from '../src/platform/db/schema.ts';
+import { openRuntime } from '../src/platform/runtime.ts';
+import { startServer } from '../src/server.ts';
+
+/**
+ * One real Casebook server (HTTP on a free loopback port, in this process) over PostgreSQL or an
+ * embedded PGlite in a temp dir, with one organisation, one agent holding an API token and one
+ * contact, all created through the domain use cases.
+ */
+export type Casebook = {
+  engine: 'postgres' | 'pglite';
+  url: string;
+  token: string;
+  agentId: string;
+  contactId: string;
+  organizationId: string;
+  database: Database;
+  stop(): Promise<void>;
+};
+
+export async function startCasebook(options: { databaseUrl?: string }): Promise<Casebook> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'casebook-bench-'));
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    CASEBOOK_DATA_DIR: dataDir,
+    CASEBOOK_LOG_LEVEL: 'silent',
+    CASEBOOK_DEMO: '0',
+    ...(options.databaseUrl && { DATABASE_URL: options.databaseUrl }),
+  });
+  const cleanup: Array<() => Promise<void>> = [async () => rmSync(dataDir, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const step of cleanup.splice(0).reverse()) await step().catch(() => {});
+  };
+  try {
+    const runtime = await openRuntime(config, { purpose: 'bench', migrate: true });
+    cleanup.push(() => runtime.close());
+    const server = await startServer(runtime);
+    cleanup.push(() => server.stop());
+    const db = runtime.database.db;
+    const suffix = `${process.pid}-${Date.now().toString(36)}`;
+    const organization = await createOrganization(db, SYSTEM_ACTOR, { name: `Bench customer ${suffix}` });
+    const agent = await createUser(db, SYSTEM_ACTOR, { email: `bench-agent-${suffix}@casebook.test`, name: 'Bench Agent', roles: ['agent'] });
+    const contact = await createUser(db, SYSTEM_ACTOR, {
+      email: `bench-contact-${suffix}@customer.test`,
+      name: 'Bench Contact',
+      roles: ['customer'],
+      organizationId: organization.id,
+    });
+    const { token } = await createApiToken(db, SYSTEM_ACTOR, agent.email, 'bench');
+    return {
+      engine: runtime.database.engine,
+      url: server.url,
+      token,
+      agentId: agent.id,
+      contactId: contact.id,
+      organizationId: organization.id,
+      database: runtime.database,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** Empties the case tables (and everything hanging off them) between the write and read phases. */
+export async function resetCases(database: Database): Promise<void> {
+  await sql`truncate table tickets, outbox cascade`.execute(database.db);
+}
+
+/** A Kysely whose driver only records the compiled SQL: queryQueue then yields the exact statement the API runs. */
+function recordingKysely(recorded: CompiledQuery[]): Kysely<DatabaseSchema> {
+  const connection: DatabaseConnection = {
+    async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+      recorded.push(query);
+      return { rows: [] };
+    },
+    // eslint-disable-next-line require-yield
+    async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+      throw new Error('not supported');
+    },
+  };
+  const driver: Driver = {
+    async init() {},
+    async acquireConnection() {
+      return connection;
+    },
+    async beginTransaction() {},
+    async commitTransaction() {},
+    async rollbackTransaction() {},
+    async releaseConnection() {},
+    async destroy() {},
+  };
+  return new Kysely<DatabaseSchema>({
+    dialect: {
+      createAdapter: () => new PostgresAdapter(),
+      createDriver: () => driver,
+      createIntrospector: (db) => new PostgresIntrospector(db),
+      createQueryCompiler: () => new PostgresQueryCompiler(),
+    },
+  });
+}
+
+export async function queueSql(filter: QueueFilter): Promise<CompiledQuery> {
+  const recorded: CompiledQuery[] = [];
+  await queryQueue(recordingKysely(recorded), filter);
+  if (recorded.length !== 1) throw new Error(`queryQueue ran ${recorded.length} statements, expected 1`);
+  return recorded[0]!;
+}
+
+export type PlanSummary = { indexes: string[]; topNode: string; executionMs: number; planningMs: number; sharedHit: number; sharedRead: number; plan: string };
+
+/** EXPLAIN (ANALYZE, BUFFERS) of a compiled statement, run twice (the second, warm, is reported). */
+export async function explain(database: Database, query: CompiledQuery): Promise<PlanSummary> {
+  const statement = CompiledQuery.raw(`explain (analyze, buffers) ${query.sql}`, [...query.parameters]);
+  await database.db.executeQuery(statement);
+  const result = await database.db.executeQuery<{ 'QUERY PLAN': string }>(statement);
+  const lines = result.rows.map((row) => row['QUERY PLAN']);
+  const plan = lines.join('\n');
+  const indexes = [...new Set([...plan.matchAll(/(?:Index|Index Only|Bitmap Index) Scan(?: Backward)? (?:using|on) (\S+)/g)].map((match) => match[1]!))];
+  const number = (pattern: RegExp) => Number(pattern.exec(plan)?.[1] ?? Number.NaN);
+  const buffers = /Buffers: shared(?: hit=(\d+))?(?: read=(\d+))?/.exec(plan);
+  return {
+    indexes,
+    topNode: (lines[0] ?? '').replace(/\s+\(cost=.*$/, '').trim(),
+    executionMs: number(/Execution Time: ([\d.]+) ms/),
+    planningMs: number(/Planning Time: ([\d.]+) ms/),
+    sharedHit: Number(buffers?.[1] ?? 0),
+    sharedRead: Number(buffers?.[2] ?? 0),
+    plan,
+  };
+}
