@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './http/app.ts';
+import { buildEventHandlers, startBackgroundJobs } from './jobs/background.ts';
 import { newControlToken, writeControlInfo } from './platform/data-dir-lock.ts';
 import { startOutboxProcessor, type OutboxProcessor } from './platform/outbox/processor.ts';
 import { createRealtimeHub } from './platform/realtime.ts';
@@ -27,9 +28,10 @@ export async function startServer(
     },
     { logger: config.logLevel === 'silent' ? false : { level: config.logLevel } },
   );
-  const processor = startOutboxProcessor(database, [realtime.outboxHandler], {
+  const processor = startOutboxProcessor(database, buildEventHandlers(database, realtime), {
     onError: (error, event) => app.log.warn({ err: error, eventId: event.id, topic: event.topic }, 'outbox handler failed'),
   });
+  const jobs = startBackgroundJobs(database);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -44,6 +46,7 @@ export async function startServer(
       stopping ??= (async () => {
         await app.close();
         await processor.stop();
+        await Promise.all(jobs.map((job) => job.stop()));
         await realtime.stop();
       })();
       return stopping;

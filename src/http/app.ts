@@ -11,6 +11,7 @@ import { registerEnvironmentRoutes } from './routes/accounts/environment.route.t
 import { registerControlRoute } from './routes/control/control.route.ts';
 import { registerEventStreamRoute } from './routes/events/stream.route.ts';
 import { registerMeRoute } from './routes/identity/me.route.ts';
+import { registerNotificationRoutes } from './routes/identity/notifications.route.ts';
 import { registerSignInRoutes } from './routes/identity/sign-in.route.ts';
 import { registerTeamRoutes } from './routes/identity/teams.route.ts';
 import { registerUserRoutes } from './routes/identity/users.route.ts';
@@ -64,6 +65,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   registerHealthRoutes(app);
   registerSignInRoutes(app);
   registerMeRoute(app);
+  registerNotificationRoutes(app);
   registerUserRoutes(app);
   registerTeamRoutes(app);
   registerOrganizationRoutes(app);

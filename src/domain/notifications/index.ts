@@ -1,0 +1,3 @@
+export * from './notifications.types.ts';
+export { notifyUsers, deliveryTime } from './notify-users.ts';
+export { listNotifications, ListNotificationsQuery, markRead, MarkReadInput } from './list-notifications.ts';
