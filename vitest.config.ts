@@ -22,6 +22,8 @@ export default defineConfig({
       { test: { name: 'pglite', include: integration, env: { CASEBOOK_TEST_ENGINE: 'pglite' } } },
       // The CLI and server as a user runs them: child processes on temp data dirs and free ports.
       { test: { name: 'cli', include: ['test/cli/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
+      // Browser journeys: a real server (child process) driven by Debian's Chromium through playwright-core.
+      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/support/global-setup.ts'], testTimeout: 180_000, hookTimeout: 180_000 } },
       ...(hasPostgres
         ? [{ test: { name: 'postgres', include: integration, env: { CASEBOOK_TEST_ENGINE: 'postgres' }, globalSetup: ['test/support/postgres-global-setup.ts'] } }]
         : []),

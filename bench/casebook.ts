@@ -34,6 +34,8 @@ export type Casebook = {
   contactId: string;
   organizationId: string;
   database: Database;
+  /** Asks the outbox processor to poll now instead of at its next tick. */
+  wakeOutbox(): void;
   stop(): Promise<void>;
 };
 
@@ -75,6 +77,7 @@ export async function startCasebook(options: { databaseUrl?: string }): Promise<
       contactId: contact.id,
       organizationId: organization.id,
       database: runtime.database,
+      wakeOutbox: () => server.processor.wake(),
       stop,
     };
   } catch (error) {
@@ -128,7 +131,7 @@ export async function queueSql(filter: QueueFilter): Promise<CompiledQuery> {
   return recorded[0]!;
 }
 
-export type PlanSummary = { indexes: string[]; topNode: string; executionMs: number; planningMs: number; sharedHit: number; sharedRead: number; plan: string };
+export type PlanSummary = { sql: string; parameters: readonly unknown[]; indexes: string[]; topNode: string; executionMs: number; planningMs: number; sharedHit: number; sharedRead: number; plan: string };
 
 /** EXPLAIN (ANALYZE, BUFFERS) of a compiled statement, run twice (the second, warm, is reported). */
 export async function explain(database: Database, query: CompiledQuery): Promise<PlanSummary> {
@@ -141,6 +144,8 @@ export async function explain(database: Database, query: CompiledQuery): Promise
   const number = (pattern: RegExp) => Number(pattern.exec(plan)?.[1] ?? Number.NaN);
   const buffers = /Buffers: shared(?: hit=(\d+))?(?: read=(\d+))?/.exec(plan);
   return {
+    sql: query.sql,
+    parameters: query.parameters,
     indexes,
     topNode: (lines[0] ?? '').replace(/\s+\(cost=.*$/, '').trim(),
     executionMs: number(/Execution Time: ([\d.]+) ms/),

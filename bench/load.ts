@@ -45,14 +45,20 @@ export function percentile(sorted: ArrayLike<number>, fraction: number): number 
   return sorted[index]!;
 }
 
-/** Runs one load phase in a fresh worker thread and resolves with its figures. */
-export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+type WorkerMessage = { type: 'measuring' } | { type: 'result'; result: LoadResult };
+
+/**
+ * Runs one load phase in a fresh worker thread and resolves with its figures. `onMeasuring` fires
+ * when the warm-up ends and the measured window starts (for server-side counters).
+ */
+export function runLoad(spec: LoadSpec, onMeasuring?: () => void): Promise<LoadResult> {
   return new Promise((resolveLoad, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: spec });
     let settled = false;
-    worker.once('message', (result: LoadResult) => {
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'measuring') return onMeasuring?.();
       settled = true;
-      resolveLoad(result);
+      resolveLoad(message.result);
       void worker.terminate();
     });
     worker.once('error', (error) => {
@@ -107,6 +113,7 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
         marked = true;
         cpuAtStart = process.threadCpuUsage();
         eluAtStart = performance.eventLoopUtilization();
+        parentPort?.postMessage({ type: 'measuring' } satisfies WorkerMessage);
       }
       const body = bodies.length ? bodies[next++ % bodies.length] : undefined;
       let failure: string | undefined;
@@ -151,7 +158,7 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
 if (!isMainThread && parentPort) {
   const port = parentPort;
   generate(workerData as LoadSpec).then(
-    (result) => port.postMessage(result),
+    (result) => port.postMessage({ type: 'result', result } satisfies WorkerMessage),
     (error: unknown) => {
       throw error;
     },

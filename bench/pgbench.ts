@@ -12,9 +12,10 @@ import { percentile } from './load.ts';
  * TPS comes from pgbench's summary; p50/p99 from its per-transaction log (`-l`).
  */
 export type PgbenchResult = { clients: number; threads: number; tps: number; transactions: number; meanMs: number; p50: number; p99: number };
+export type PgbenchOptions = { database?: string; script?: string; protocol?: 'simple' | 'extended' | 'prepared' };
 
 const DATABASE = 'rawbench';
-const SCRIPT = "insert into bench_raw (subject) values ('Printer on fire in building 4');\n";
+const RAW_INSERT = "insert into bench_raw (subject) values ('Printer on fire in building 4');\n";
 
 export async function prepareRawTable(server: PostgresServer): Promise<void> {
   const admin = new pg.Client({ connectionString: server.url() });
@@ -33,13 +34,14 @@ export async function prepareRawTable(server: PostgresServer): Promise<void> {
   }
 }
 
-export async function runPgbench(server: PostgresServer, clients: number, threads: number, seconds: number): Promise<PgbenchResult> {
+/** Runs pgbench; by default the one-row INSERT into rawbench.bench_raw (simple protocol). */
+export async function runPgbench(server: PostgresServer, clients: number, threads: number, seconds: number, options: PgbenchOptions = {}): Promise<PgbenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'casebook-pgbench-'));
   try {
-    const script = join(dir, 'insert.sql');
-    writeFileSync(script, SCRIPT);
-    const args = ['-h', '127.0.0.1', '-p', String(server.port), '-U', 'casebook', '-n', '-f', script];
-    args.push('-c', String(clients), '-j', String(threads), '-T', String(seconds), '-l', `--log-prefix=${join(dir, 'txlog')}`, DATABASE);
+    const script = join(dir, 'script.sql');
+    writeFileSync(script, options.script ?? RAW_INSERT);
+    const args = ['-h', '127.0.0.1', '-p', String(server.port), '-U', 'casebook', '-n', '-M', options.protocol ?? 'simple', '-f', script];
+    args.push('-c', String(clients), '-j', String(threads), '-T', String(seconds), '-l', `--log-prefix=${join(dir, 'txlog')}`, options.database ?? DATABASE);
     const output = await new Promise<string>((resolveRun, reject) => {
       const child = spawn(join(server.binDir, 'pgbench'), args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
       let text = '';

@@ -38,58 +38,133 @@ function machineTicks(): { busy: number; total: number } {
   }
 }
 
-/** CPU jiffies (user + system) of every process whose command is `postgres` (server and backends). */
-function postgresTicks(): number {
-  let sum = 0;
-  let entries: string[] = [];
+type ProcStat = { pid: number; ppid: number; comm: string; ticks: number };
+
+function readProc(pid: string): ProcStat | undefined {
   try {
-    entries = readdirSync('/proc');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const rest = stat.slice(close + 2).split(' ');
+    return {
+      pid: Number(pid),
+      ppid: Number(rest[1]),
+      comm: stat.slice(stat.indexOf('(') + 1, close),
+      ticks: Number(rest[11]) + Number(rest[12]), // utime + stime (fields 14 and 15)
+    };
   } catch {
-    return 0;
+    return undefined; // the process went away
   }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
+}
+
+function findPostmaster(port: number): number | undefined {
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const close = stat.lastIndexOf(')');
-      const comm = stat.slice(stat.indexOf('(') + 1, close);
-      if (comm !== 'postgres') continue;
-      const rest = stat.slice(close + 2).split(' ');
-      sum += Number(rest[11]) + Number(rest[12]); // utime, stime (fields 14 and 15)
+      if (readProc(entry)?.comm !== 'postgres') continue;
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      const flag = args.indexOf('-p');
+      if (flag >= 0 && args[flag + 1] === String(port)) return Number(entry);
     } catch {
       // the process went away
     }
   }
-  return sum;
+  return undefined;
 }
 
-export type CpuSnapshot = { at: number; machine: { busy: number; total: number }; postgres: number; process: NodeJS.CpuUsage; elu: ReturnType<typeof performance.eventLoopUtilization> };
+/** CPU jiffies per process of one PostgreSQL server: its postmaster and every child (backends, walwriter…). */
+function postgresTicks(postmaster: number | undefined): Map<number, number> {
+  const ticks = new Map<number, number>();
+  if (!postmaster) return ticks;
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    const stat = readProc(entry);
+    if (stat && (stat.pid === postmaster || stat.ppid === postmaster)) ticks.set(stat.pid, stat.ticks);
+  }
+  return ticks;
+}
 
-export function cpuSnapshot(): CpuSnapshot {
-  return { at: performance.now(), machine: machineTicks(), postgres: postgresTicks(), process: process.cpuUsage(), elu: performance.eventLoopUtilization() };
+/** CPU jiffies of this process's children that have exited and been reaped (pgbench). */
+function childrenTicks(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(rest[13]) + Number(rest[14]); // cutime + cstime (fields 16 and 17)
+  } catch {
+    return 0;
+  }
 }
 
 export type CpuDelta = {
-  /** Share of both cores busy during the phase (0–1). */
+  /** Share of all cores busy during the phase (0–1). */
   machineBusy: number;
-  /** CPU seconds used by the PostgreSQL processes. */
+  /** CPU seconds used by the benchmark's PostgreSQL server processes. */
   postgresSeconds: number;
   /** CPU seconds used by this Node process (server thread, load worker, GC, libuv pool). */
   processSeconds: number;
+  /** CPU seconds of reaped child processes (pgbench). */
+  childrenSeconds: number;
+  /** CPU seconds used by everything else on the machine (other users' jobs): noise in the figures. */
+  otherSeconds: number;
+  /** Wall-clock seconds of the phase. */
+  wallSeconds: number;
   /** Event-loop utilisation of the main (server) thread. */
   serverElu: number;
 };
 
-export function cpuSince(before: CpuSnapshot): CpuDelta {
-  const after = cpuSnapshot();
-  const total = after.machine.total - before.machine.total;
-  const usage = process.cpuUsage(before.process);
-  return {
-    machineBusy: total > 0 ? (after.machine.busy - before.machine.busy) / total : Number.NaN,
-    postgresSeconds: (after.postgres - before.postgres) / TICKS_PER_SECOND,
-    processSeconds: (usage.user + usage.system) / 1e6,
-    serverElu: performance.eventLoopUtilization(after.elu, before.elu).utilization,
+/**
+ * Starts accounting CPU for a phase. The benchmark's PostgreSQL processes are sampled every 250 ms
+ * so backends that exit before the end (pgbench's) still count, up to their last sample.
+ */
+export function trackCpu(postgresPort?: number): { stop(): CpuDelta } {
+  const postmaster = postgresPort ? findPostmaster(postgresPort) : undefined;
+  const base = postgresTicks(postmaster);
+  const last = new Map(base);
+  const sample = () => {
+    for (const [pid, ticks] of postgresTicks(postmaster)) last.set(pid, ticks);
   };
+  const timer = postmaster ? setInterval(sample, 250) : undefined;
+  const machine = machineTicks();
+  const children = childrenTicks();
+  const cpu = process.cpuUsage();
+  const elu = performance.eventLoopUtilization();
+  return {
+    stop() {
+      if (timer) clearInterval(timer);
+      sample();
+      const machineAfter = machineTicks();
+      const total = machineAfter.total - machine.total;
+      const busySeconds = (machineAfter.busy - machine.busy) / TICKS_PER_SECOND;
+      let postgresJiffies = 0;
+      for (const [pid, ticks] of last) postgresJiffies += ticks - (base.get(pid) ?? 0);
+      const postgresSeconds = postgresJiffies / TICKS_PER_SECOND;
+      const childrenSeconds = (childrenTicks() - children) / TICKS_PER_SECOND;
+      const usage = process.cpuUsage(cpu);
+      const processSeconds = (usage.user + usage.system) / 1e6;
+      const loop = performance.eventLoopUtilization(elu);
+      return {
+        machineBusy: total > 0 ? (machineAfter.busy - machine.busy) / total : Number.NaN,
+        postgresSeconds,
+        processSeconds,
+        childrenSeconds,
+        otherSeconds: Math.max(0, busySeconds - postgresSeconds - processSeconds - childrenSeconds),
+        wallSeconds: (loop.idle + loop.active) / 1000,
+        serverElu: loop.utilization,
+      };
+    },
+  };
+}
+
+/**
+ * Waits (up to maxSeconds) until processes outside the benchmark use less than `threshold` cores,
+ * measured over 1 s windows. Returns the last measured outside load, in cores.
+ */
+export async function waitForQuiet(maxSeconds: number, threshold = 0.3, postgresPort?: number): Promise<number> {
+  const deadline = performance.now() + maxSeconds * 1000;
+  for (;;) {
+    const tracker = trackCpu(postgresPort);
+    await new Promise((wait) => setTimeout(wait, 1000));
+    const delta = tracker.stop();
+    const other = delta.otherSeconds / delta.wallSeconds;
+    if (other < threshold || performance.now() >= deadline) return other;
+  }
 }
 
 /** A one-line progress bar on stderr: bar, percentage, count, rate and ETA (no dependency). */

@@ -6,6 +6,9 @@ import { startOutboxProcessor, type OutboxProcessor } from './platform/outbox/pr
 import { createRealtimeHub } from './platform/realtime.ts';
 import type { Runtime } from './platform/runtime.ts';
 
+/** How long a stopping server waits for open connections before closing them. */
+const SHUTDOWN_GRACE_MS = 3_000;
+
 export type RunningServer = { app: FastifyInstance; url: string; processor: OutboxProcessor; stop(): Promise<void> };
 
 /** Wires the HTTP app, the outbox processor and realtime onto an opened runtime, then listens. */
@@ -44,7 +47,14 @@ export async function startServer(
     processor,
     stop() {
       stopping ??= (async () => {
-        await app.close();
+        // Event streams (SSE) never end by themselves and would keep close() waiting forever: after a
+        // short grace for in-flight requests, cut the connections still open.
+        const force = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(force);
+        }
         await processor.stop();
         await Promise.all(jobs.map((job) => job.stop()));
         await realtime.stop();

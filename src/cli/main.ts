@@ -5,13 +5,19 @@ import { standaloneContext, type CommandContext } from './command-context.ts';
 import { addBackupCommands } from './commands/backup.command.ts';
 import { addDbCommands } from './commands/db.command.ts';
 import { addDemoCommands } from './commands/demo.command.ts';
+import { addMailCommands } from './commands/mail.command.ts';
 import { addSlaCommands } from './commands/sla.command.ts';
 import { addStartCommand } from './commands/start.command.ts';
 import { addUserCommands } from './commands/user.command.ts';
 import { forwardToRunningServer } from './forward.ts';
 
 /** Commands that must run in their own process, never inside a running server. */
-const LOCAL_ONLY = new Set(['start', 'restore', 'sla', 'help', '--help', '-h', '--version', '-V']);
+const LOCAL_ONLY = new Set(['start', 'restore', 'sla due', 'sla elapsed', 'mail', 'help', '--help', '-h', '--version', '-V']);
+
+/** Whether a command runs in this process even when a server holds the embedded data dir. */
+function isLocalOnly(argv: string[]): boolean {
+  return LOCAL_ONLY.has(argv[0]!) || LOCAL_ONLY.has(`${argv[0]} ${argv[1] ?? ''}`);
+}
 
 function buildProgram(context: CommandContext): Command {
   const program = new Command('casebook')
@@ -25,6 +31,7 @@ function buildProgram(context: CommandContext): Command {
   addDemoCommands(program, context);
   addBackupCommands(program, context);
   addSlaCommands(program, context);
+  addMailCommands(program, context);
   return program;
 }
 
@@ -36,10 +43,18 @@ export async function runCli(argv: string[], context: CommandContext): Promise<n
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     const code = (error as { code?: unknown }).code;
-    if (isDomainError(error) || typeof code === 'string') context.write(`error: ${String(code)}: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    // Node's system errors (ENOENT…) already start their message with their code.
+    if (isDomainError(error) || typeof code === 'string') context.write(`error: ${message.startsWith(`${String(code)}:`) ? message : `${String(code)}: ${message}`}`);
     else context.write(`error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+}
+
+/** Exits once stdout and stderr are flushed: process.exit() drops what a pipe has not taken yet. */
+async function exit(code: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolveFlush) => stream.write('', resolveFlush))));
+  process.exit(code);
 }
 
 async function main(): Promise<void> {
@@ -52,15 +67,15 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const write = (line: string) => process.stdout.write(`${line}\n`);
-  if (!config.databaseUrl && argv.length > 0 && !LOCAL_ONLY.has(argv[0]!)) {
+  if (!config.databaseUrl && argv.length > 0 && !isLocalOnly(argv)) {
     const forwarded = await forwardToRunningServer(config.dataDir, argv, (text) => process.stdout.write(text)).catch((error: Error) => {
       process.stderr.write(`error: ${error.message}\n`);
       return 1;
     });
-    if (forwarded !== undefined) process.exit(forwarded);
+    if (forwarded !== undefined) await exit(forwarded);
   }
   const code = await runCli(argv.length ? argv : ['--help'], standaloneContext(config, write));
-  process.exit(code);
+  await exit(code);
 }
 
 await main();

@@ -6,6 +6,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { installErrorHandler } from './error-handler.ts';
 import { installAuth } from './plugins/auth.ts';
 import { installIdempotency } from './plugins/idempotency.ts';
+import { installWebAssets } from './plugins/web-assets.ts';
 import { registerOrganizationRoutes } from './routes/accounts/organizations.route.ts';
 import { registerEnvironmentRoutes } from './routes/accounts/environment.route.ts';
 import { registerControlRoute } from './routes/control/control.route.ts';
@@ -15,13 +16,22 @@ import { registerNotificationRoutes } from './routes/identity/notifications.rout
 import { registerSignInRoutes } from './routes/identity/sign-in.route.ts';
 import { registerTeamRoutes } from './routes/identity/teams.route.ts';
 import { registerUserRoutes } from './routes/identity/users.route.ts';
+import { registerPanicRoutes } from './routes/panic/panic.route.ts';
 import { registerContractRoutes } from './routes/plans/contract.route.ts';
 import { registerPlanRoutes } from './routes/plans/plans.route.ts';
+import { registerEscalationRoutes } from './routes/routing/escalate.route.ts';
+import { registerPriorityRuleRoutes } from './routes/routing/priority-rules.route.ts';
+import { registerTeamRoutingRoutes } from './routes/routing/team-routing.route.ts';
+import { registerWorkloadRoutes } from './routes/routing/workload.route.ts';
+import { registerSubscriptionRoutes } from './routes/subscriptions/subscriptions.route.ts';
 import { registerHealthRoutes } from './routes/system/health.route.ts';
 import { registerAttachmentRoutes } from './routes/tickets/attachments.route.ts';
 import { registerLinkRoutes } from './routes/tickets/links.route.ts';
 import { registerMessageRoutes } from './routes/tickets/messages.route.ts';
+import { registerPresenceRoutes } from './routes/tickets/presence.route.ts';
+import { registerRatingRoutes } from './routes/tickets/ratings.route.ts';
 import { registerTicketRoutes } from './routes/tickets/tickets.route.ts';
+import { registerTicketSlaRoutes } from './routes/sla/ticket-sla.route.ts';
 import type { AppServices } from './services.ts';
 
 export type BuildAppOptions = { logger?: boolean | { level: string } };
@@ -72,12 +82,22 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   registerEnvironmentRoutes(app);
   registerPlanRoutes(app);
   registerContractRoutes(app);
+  registerTeamRoutingRoutes(app);
+  registerEscalationRoutes(app);
+  registerWorkloadRoutes(app);
+  registerPriorityRuleRoutes(app);
+  registerPanicRoutes(app);
+  registerSubscriptionRoutes(app);
   registerTicketRoutes(app);
   registerMessageRoutes(app);
+  registerRatingRoutes(app);
+  registerPresenceRoutes(app);
   registerLinkRoutes(app);
   registerAttachmentRoutes(app);
+  registerTicketSlaRoutes(app);
   registerEventStreamRoute(app);
   registerControlRoute(app);
+  await installWebAssets(app);
 
   await app.ready();
   const built = app as unknown as FastifyInstance & { routesWithoutPolicy: string[] };

@@ -1,6 +1,10 @@
 import { ACCOUNTS_ERRORS } from '../domain/accounts/index.ts';
 import { IDENTITY_ERRORS } from '../domain/identity/index.ts';
+import { PANIC_ERRORS } from '../domain/panic/index.ts';
 import { PLANS_ERRORS } from '../domain/plans/index.ts';
+import { ROUTING_ERRORS } from '../domain/routing/index.ts';
+import { SLA_ERRORS } from '../domain/sla/index.ts';
+import { SUBSCRIPTIONS_ERRORS } from '../domain/subscriptions/index.ts';
 import { TICKETS_ERRORS } from '../domain/tickets/index.ts';
 
 /** Codes raised by the HTTP layer itself (not by a context). */
@@ -19,7 +23,7 @@ export const HTTP_ERRORS = {
   INTERNAL_ERROR: 'Something went wrong on our side. The error was logged.',
 } as const;
 
-export type ErrorCode = keyof typeof HTTP_ERRORS | keyof typeof IDENTITY_ERRORS | keyof typeof ACCOUNTS_ERRORS | keyof typeof TICKETS_ERRORS | keyof typeof PLANS_ERRORS;
+export type ErrorCode = keyof typeof HTTP_ERRORS | keyof typeof IDENTITY_ERRORS | keyof typeof ACCOUNTS_ERRORS | keyof typeof TICKETS_ERRORS | keyof typeof PLANS_ERRORS | keyof typeof PANIC_ERRORS | keyof typeof SUBSCRIPTIONS_ERRORS | keyof typeof ROUTING_ERRORS | keyof typeof SLA_ERRORS;
 
 /** The one table from stable error code to HTTP status. A code missing here fails a test. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -35,15 +39,21 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   TICKET_FORBIDDEN: 403,
   ORGANIZATION_FORBIDDEN: 403,
   MESSAGE_INTERNAL_FORBIDDEN: 403,
+  PANIC_CUSTOMERS_ONLY: 403,
+  PANIC_NOT_ENTITLED: 403,
+  RATING_CUSTOMERS_ONLY: 403,
   ROUTE_NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
   TEAM_NOT_FOUND: 404,
   ORGANIZATION_NOT_FOUND: 404,
   ENVIRONMENT_NOT_FOUND: 404,
   TICKET_NOT_FOUND: 404,
+  MESSAGE_NOT_FOUND: 404,
   PLAN_NOT_FOUND: 404,
   CALENDAR_NOT_FOUND: 404,
   ATTACHMENT_NOT_FOUND: 404,
+  PRIORITY_RULE_NOT_FOUND: 404,
+  SUBSCRIPTION_NOT_FOUND: 404,
   USER_EMAIL_TAKEN: 409,
   TEAM_NAME_TAKEN: 409,
   PLAN_CODE_TAKEN: 409,
@@ -53,7 +63,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   TICKET_TRANSITION_INVALID: 409,
   TICKET_CLOSED: 409,
   TICKET_MERGE_INVALID: 409,
+  ESCALATION_INVALID: 409,
   IDEMPOTENCY_KEY_IN_PROGRESS: 409,
+  PANIC_QUOTA_EXHAUSTED: 409,
+  SUBSCRIPTION_IMPLICIT: 409,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   ATTACHMENT_TOO_LARGE: 413,
@@ -64,8 +77,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   TICKET_ASSIGNEE_INVALID: 422,
   TICKET_TEAM_INVALID: 422,
   TICKET_LINK_INVALID: 422,
+  RATING_MESSAGE_INVALID: 422,
   CALENDAR_ICS_INVALID: 422,
   CONTRACT_INVALID: 422,
+  SLA_CHANGES_INVALID: 422,
   ATTACHMENT_INVALID: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
   REFERENCE_NOT_FOUND: 422,
@@ -74,7 +89,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   SERVICE_UNAVAILABLE: 503,
 };
 
-export const ERROR_MESSAGES: Record<ErrorCode, string> = { ...HTTP_ERRORS, ...IDENTITY_ERRORS, ...ACCOUNTS_ERRORS, ...TICKETS_ERRORS, ...PLANS_ERRORS };
+export const ERROR_MESSAGES: Record<ErrorCode, string> = { ...HTTP_ERRORS, ...IDENTITY_ERRORS, ...ACCOUNTS_ERRORS, ...TICKETS_ERRORS, ...PLANS_ERRORS, ...PANIC_ERRORS, ...SUBSCRIPTIONS_ERRORS, ...ROUTING_ERRORS, ...SLA_ERRORS };
 
 export function statusForCode(code: string): number {
   return (ERROR_STATUS as Record<string, number>)[code] ?? 500;

@@ -1,15 +1,27 @@
+import { autoAssignHandler } from '../domain/routing/index.ts';
+import { slaEventHandler, startSlaTimer } from '../domain/sla/index.ts';
+import { notifySubscribersOfNewCase } from '../domain/subscriptions/index.ts';
 import type { Database } from '../platform/db/database.ts';
 import type { EventHandler } from '../platform/outbox/processor.ts';
 import type { RealtimeHub } from '../platform/realtime.ts';
 
 /** Every outbox subscriber of the app, in the order they see each event. */
-export function buildEventHandlers(_database: Database, realtime: RealtimeHub): EventHandler[] {
-  return [realtime.outboxHandler];
+export function buildEventHandlers(database: Database, realtime: RealtimeHub): EventHandler[] {
+  return [
+    realtime.outboxHandler,
+    // Routing: a new case goes to an agent of its team by the team's strategy (before the TAM hears of it).
+    autoAssignHandler(database),
+    // TAM subscriptions: followers of the organisation hear of each new case (idempotent per case).
+    { name: 'subscriptions', topics: ['ticket.created'], handle: async (event) => void (await notifySubscribersOfNewCase(database.db, event.payload)) },
+    // SLA clocks: recomputed from the case history on every event that can move them (idempotent).
+    slaEventHandler(database.db),
+  ];
 }
 
 export type BackgroundJob = { name: string; stop(): Promise<void> };
 
 /** Periodic jobs started beside the HTTP server (timers; each must be safe with several app nodes). */
-export function startBackgroundJobs(_database: Database): BackgroundJob[] {
-  return [];
+export function startBackgroundJobs(database: Database): BackgroundJob[] {
+  // SLA timer: warnings and breaches at their moment (FOR UPDATE SKIP LOCKED + one notice per threshold).
+  return [startSlaTimer(database.db)];
 }

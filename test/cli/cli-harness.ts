@@ -9,6 +9,8 @@ import { freePort } from '../support/postgres-server.ts';
  * Runs the real CLI (`node bin/casebook.js …`) as child processes, the way a user does: servers
  * on temp data dirs and free ports, one-shot commands with their output and exit code captured.
  * Everything spawned or created here is tracked so `cleanupAll()` can end it (by PID) and remove it.
+ * Each child gets its own process group, so whatever it spawns itself (a web build, pg_dump) is ended
+ * with it.
  */
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -47,7 +49,7 @@ export type CliResult = { code: number | null; signal: NodeJS.Signals | null; st
 /** Runs one CLI command to completion; `output` is stdout and stderr interleaved as received. */
 export function runCli(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): Promise<CliResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     children.add(child);
     let stdout = '';
     let stderr = '';
@@ -61,7 +63,7 @@ export function runCli(args: string[], options: { env: NodeJS.ProcessEnv; cwd?: 
       output += chunk.toString();
     });
     const timer = setTimeout(() => {
-      if (child.pid && child.exitCode === null) child.kill('SIGKILL');
+      killGroup(child);
       reject(new Error(`casebook ${args.join(' ')} did not finish within ${options.timeoutMs ?? 60_000} ms. Output so far:\n${output}`));
     }, options.timeoutMs ?? 60_000);
     child.on('error', (error) => {
@@ -92,7 +94,7 @@ export type ServerProcess = {
 
 /** Spawns a long-running CLI process (normally `start`) and returns a handle on it. */
 export function spawnServer(args: string[], options: { env: NodeJS.ProcessEnv; port: number; cwd?: string }): ServerProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? REPO_ROOT, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.add(child);
   let output = '';
   const waiters = new Set<() => void>();
@@ -163,11 +165,12 @@ export function spawnServer(args: string[], options: { env: NodeJS.ProcessEnv; p
 }
 
 /** Polls GET /readyz until it answers 200 "ready"; fails early if the process exits. */
-export async function waitForReady(server: ServerProcess, timeoutMs = 90_000): Promise<{ status: string; engine: string }> {
+export async function waitForReady(server: ServerProcess, timeoutMs = 100_000): Promise<{ status: string; engine: string }> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     if (server.child.exitCode !== null || server.child.signalCode !== null) {
+      await server.waitForExit(5_000).catch(() => {}); // let the last output arrive
       throw new Error(`server exited (${server.child.exitCode ?? server.child.signalCode}) before it was ready. Output:\n${server.output()}`);
     }
     try {
@@ -197,11 +200,20 @@ export async function startServer(args: string[], options: { env: Env; cwd?: str
   return server;
 }
 
-export async function killProcess(server: ServerProcess): Promise<void> {
-  if (server.child.exitCode === null && server.child.signalCode === null) {
-    process.kill(server.pid, 'SIGKILL');
-    await server.waitForExit().catch(() => {});
+/** SIGKILL to the child's process group (the child and anything it spawned), by its PID. */
+function killGroup(child: ChildProcess): void {
+  if (!child.pid) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
+}
+
+export async function killProcess(server: ServerProcess): Promise<void> {
+  const running = server.child.exitCode === null && server.child.signalCode === null;
+  killGroup(server.child);
+  if (running) await server.waitForExit().catch(() => {});
 }
 
 /** Kills (by PID) every child process still running and removes every temp dir created here. */
@@ -212,11 +224,7 @@ export async function cleanupAll(): Promise<void> {
         new Promise<void>((resolveKill) => {
           if (child.exitCode !== null || child.signalCode !== null || !child.pid) return resolveKill();
           child.once('close', () => resolveKill());
-          try {
-            process.kill(child.pid, 'SIGKILL');
-          } catch {
-            resolveKill();
-          }
+          killGroup(child);
         }),
     ),
   );

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Organization } from '../../src/domain/accounts/index.ts';
 import type { User } from '../../src/domain/identity/index.ts';
@@ -118,11 +119,7 @@ describe('sign-in, sessions and API tokens', () => {
     expect((await login(user.email.toUpperCase(), PASSWORD)).statusCode).toBe(429);
     expect((await login(bystander.email, PASSWORD)).statusCode).toBe(200);
     // Failures older than the window no longer count.
-    await t.database.db
-      .updateTable('login_failures')
-      .set({ created_at: new Date(Date.now() - 16 * 60_000) })
-      .where('email', '=', user.email.toLowerCase())
-      .execute();
+    await sql`update login_failures set created_at = now() - interval '16 minutes' where email = ${user.email.toLowerCase()}`.execute(t.database.db);
     expect((await login(user.email, PASSWORD)).statusCode).toBe(200);
   });
 

@@ -4,7 +4,7 @@ import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { openDatabase } from '../../platform/db/database.ts';
-import { acquireDataDirLock } from '../../platform/data-dir-lock.ts';
+import { acquireDataDirLock, DataDirLockedError } from '../../platform/data-dir-lock.ts';
 import { resolvePath, type CommandContext } from '../command-context.ts';
 
 /** pg_dump / psql from PATH, else from the local PostgreSQL installation. */
@@ -60,7 +60,13 @@ export function addBackupCommands(program: Command, context: CommandContext): vo
         return;
       }
       const dataDir = context.config.dataDir;
-      const release = acquireDataDirLock(dataDir, 'casebook restore');
+      let release: () => void;
+      try {
+        release = acquireDataDirLock(dataDir, 'casebook restore');
+      } catch (error) {
+        if (error instanceof DataDirLockedError) throw new Error(`Casebook is running on ${dataDir} (process ${error.holder.pid}, ${error.holder.purpose}). Stop it before restoring.`);
+        throw error;
+      }
       try {
         const bytes = await readFile(source);
         const pgDir = join(dataDir, 'pg');

@@ -7,6 +7,7 @@ import type { Database } from '../../platform/db/database.ts';
 import { openRuntime } from '../../platform/runtime.ts';
 import { startServer } from '../../server.ts';
 import { inServerContext, type CommandContext } from '../command-context.ts';
+import { ensureWebBuild } from '../web-build.ts';
 
 async function isEmptyWorkspace(database: Database): Promise<boolean> {
   const row = await sql<{ count: number }>`select (select count(*) from tickets) + (select count(*) from organizations) as count`.execute(database.db);
@@ -23,6 +24,7 @@ export function addStartCommand(program: Command, context: CommandContext, runCl
       if (context.mode === 'in-server') throw new Error('The server is already running.');
       const config = context.config;
       const write = context.write;
+      ensureWebBuild(write);
       let runtime;
       try {
         runtime = await openRuntime(config, { purpose: 'casebook start', migrate: options.migrate, onProgress: write });

@@ -18,11 +18,13 @@ export function addUserCommands(program: Command, context: CommandContext): void
     .option('--senior', 'senior agent')
     .option('--line <line>', 'support line L1, L2 or L3')
     .action(async (options: { email: string; name: string; role: string[]; organization?: string; password?: string; senior?: boolean; line?: string }) => {
+      const roles = Role.array().safeParse(options.role);
+      if (!roles.success) throw new Error(`invalid --role ${options.role.join(',')}: each role is one of ${Role.options.join(', ')}`);
       const user = await context.withDatabase('user create', (database) =>
         createUser(database.db, SYSTEM_ACTOR, {
           email: options.email,
           name: options.name,
-          roles: Role.array().parse(options.role),
+          roles: roles.data,
           organizationId: options.organization,
           password: options.password,
           senior: options.senior,

@@ -24,8 +24,22 @@ export function zoneFor(timeZone: string): Zone {
   return zone;
 }
 
+// Offset transitions fall on whole quarter hours of UTC (every offset in use is a multiple of
+// 15 minutes), so the offset is constant within a quarter-hour bucket: cache it per zone.
+const QUARTER_HOUR_MS = 15 * MS_PER_MINUTE;
+const offsetCache = new WeakMap<Zone, Map<number, number>>();
+
 function offsetMs(zone: Zone, instant: number): number {
-  return zone.offset(instant) * MS_PER_MINUTE;
+  let cache = offsetCache.get(zone);
+  if (!cache) offsetCache.set(zone, (cache = new Map()));
+  const bucket = Math.floor(instant / QUARTER_HOUR_MS);
+  let offset = cache.get(bucket);
+  if (offset === undefined) {
+    if (cache.size > 200_000) cache.clear();
+    offset = zone.offset(bucket * QUARTER_HOUR_MS) * MS_PER_MINUTE;
+    cache.set(bucket, offset);
+  }
+  return offset;
 }
 
 /** Local date (civil day) and local time of day (ms since local midnight) of an instant. */

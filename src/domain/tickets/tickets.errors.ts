@@ -15,6 +15,9 @@ export const TICKETS_ERRORS = {
   ATTACHMENT_TOO_LARGE: 'The attachment is larger than the configured limit.',
   ATTACHMENT_INVALID: 'The attachment needs a file name and some content.',
   CURSOR_INVALID: 'The pagination cursor is malformed.',
+  MESSAGE_NOT_FOUND: 'No such message on this case.',
+  RATING_CUSTOMERS_ONLY: 'Only customer contacts rate answers.',
+  RATING_MESSAGE_INVALID: 'Only a public answer written by an agent can be rated.',
 } as const;
 
 export type TicketsErrorCode = keyof typeof TICKETS_ERRORS;

@@ -370,3 +370,20 @@ export async function findUserForTicket(executor: Executor, id: string): Promise
   const row = await executor.selectFrom('users').select(['id', 'kind', 'organization_id', 'is_active']).where('id', '=', id).executeTakeFirst();
   return row ? { id: row.id, kind: row.kind, organizationId: row.organization_id, isActive: row.is_active } : undefined;
 }
+
+/** The panic button's mark on a case: P1, flagged as a panic, optionally moved (reopened). */
+export async function markTicketPanicRow(executor: Executor, id: string, patch: { status?: TicketStatus; solvedAt?: null }): Promise<Ticket> {
+  const row = await executor
+    .updateTable('tickets')
+    .set({
+      priority: 'P1',
+      is_panic: true,
+      ...(patch.status !== undefined && { status: patch.status }),
+      ...(patch.solvedAt !== undefined && { solved_at: patch.solvedAt }),
+      updated_at: sql<Date>`date_trunc('milliseconds', now())`,
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toTicket(row);
+}

@@ -220,7 +220,7 @@ export type SlaClocksTable = {
   computed_at: Timestamp;
 };
 
-export type SlaNoticesTable = { clock_id: string; threshold: number; created_at: CreatedAt };
+export type SlaNoticesTable = { clock_id: string; threshold: number; crossed_at: Date | null; is_late: ColumnType<boolean, boolean | undefined, boolean>; created_at: CreatedAt };
 
 export type NotificationsTable = {
   id: Generated<string>;
@@ -249,6 +249,8 @@ export type PanicEventsTable = {
 export type OrganizationSubscriptionsTable = { user_id: string; organization_id: string; created_at: CreatedAt };
 export type TeamRoutingTable = { team_id: string; strategy: 'round-robin' | 'least-loaded' | 'manual'; last_assigned_user_id: string | null; updated_at: Timestamp };
 export type PriorityRulesTable = { id: Generated<string>; product: string | null; impact: string; priority: string; position: ColumnType<number, number | undefined, number>; created_at: CreatedAt };
+/** 0005_routing: when routing last gave each agent a case. */
+export type RoutingAgentStateTable = { user_id: string; last_assigned_at: Date; assignments: ColumnType<number, number | undefined, number> };
 
 export type DatabaseSchema = {
   calendars: CalendarsTable;
@@ -261,6 +263,7 @@ export type DatabaseSchema = {
   organization_subscriptions: OrganizationSubscriptionsTable;
   team_routing: TeamRoutingTable;
   priority_rules: PriorityRulesTable;
+  routing_agent_state: RoutingAgentStateTable;
   organizations: OrganizationsTable;
   users: UsersTable;
   organization_members: OrganizationMembersTable;

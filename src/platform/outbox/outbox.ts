@@ -7,8 +7,14 @@ export type EventTopic =
   | 'ticket.message-added'
   | 'ticket.merged'
   | 'ticket.linked'
+  | 'ticket.assigned'
+  | 'ticket.escalated'
+  | 'ticket.rated'
+  | 'ticket.presence'
   | 'organization.changed'
-  | 'user.changed';
+  | 'user.changed'
+  | 'panic.pressed'
+  | 'sla.notice';
 
 export type OutboxEvent = { id: string; topic: EventTopic; payload: Record<string, unknown>; attempts: number };
 

@@ -1,0 +1,124 @@
+/**
+ * Loop and noise protection: is this mail from a person, or from a machine that must not open a
+ * case nor be answered automatically?
+ *
+ * Rules, first match wins (docs/decisions/0005-inbound-mail-parsing.md):
+ * 1. feedback — an ARF report (multipart/report; report-type=feedback-report, or a
+ *    message/feedback-report part), an SES complaint, Hotmail's JMRP complaint, an Apple
+ *    "unsubscribe" request.
+ * 2. bounce — a delivery status notification (report-type=delivery-status or a
+ *    message/delivery-status part; delayed and "delivered" reports included: they are delivery
+ *    reports, not mail from a person), an SES bounce/delivery event, Exchange's NDR header, or a
+ *    mailer's own bounce: sent by mailer-daemon/postmaster (name or address), X-Failed-Recipients,
+ *    a bounce subject.
+ * 3. auto-reply — an MDN read receipt; RFC 3834 `Auto-Submitted` other than `no`; X-Autoreply,
+ *    X-Autorespond and relatives; Exchange's X-MS-Exchange-Inbox-Rules-Loop and an
+ *    X-Auto-Response-Suppress of All/OOF/AutoReply on an automatic subject; `Precedence: bulk`,
+ *    `junk` or `auto_reply`; a vacation subject in one of many languages.
+ * 4. normal — everything else.
+ *
+ * `Precedence: list` (and List-Id) does NOT make a mail machine-generated: a customer writing through
+ * a mailing list or a Google Group used as support@ is still a person. Such mail is classified
+ * normal but `suppressAutoReply` is set, so no acknowledgement goes back to a list.
+ */
+import type { ClassifiedMessage, MailClassification, ParsedMessage } from './mail.types.ts';
+import {
+  AUTO_REPLY_SUBJECT,
+  AUTO_REPLY_SUBJECT_SUFFIX,
+  BOUNCE_SENDER_LOCAL_PART,
+  BOUNCE_SENDER_NAME,
+  BOUNCE_SUBJECT,
+  DELIVERY_FAILURE_TEXT,
+  LIST_MANAGER_SENDER,
+} from './machine-mail-patterns.ts';
+import { readDeliveryReport, readSesNotification } from './read-delivery-report.ts';
+
+type Verdict = { classification: Exclude<MailClassification, 'normal'>; reason: string };
+
+function header(message: ParsedMessage, name: string): string {
+  return (message.headers[name]?.[0] ?? '').trim();
+}
+
+function hasPart(message: ParsedMessage, ...types: string[]): boolean {
+  return message.attachments.some((attachment) => types.includes(attachment.contentType));
+}
+
+function feedbackVerdict(message: ParsedMessage): Verdict | null {
+  if (message.reportType === 'feedback-report' || hasPart(message, 'message/feedback-report')) return { classification: 'feedback', reason: 'ARF feedback report' };
+  if (header(message, 'x-amz-sns-message-id') && readSesNotification(message.text)?.notificationType === 'Complaint') return { classification: 'feedback', reason: 'Amazon SES complaint' };
+  if (/^complaint about message from /i.test(message.subject.trim())) return { classification: 'feedback', reason: 'complaint report (JMRP)' };
+  if (/^true$/i.test(header(message, 'x-apple-unsubscribe'))) return { classification: 'feedback', reason: 'unsubscribe request (Apple Mail)' };
+  return null;
+}
+
+function localPartOf(message: ParsedMessage): string {
+  const address = message.from?.address ?? '';
+  return address.includes('@') ? address.slice(0, address.lastIndexOf('@')) : address;
+}
+
+function isBounceSender(message: ParsedMessage): boolean {
+  const rawFrom = header(message, 'from');
+  return BOUNCE_SENDER_LOCAL_PART.test(localPartOf(message)) || BOUNCE_SENDER_NAME.test(message.from?.name ?? '') || (message.from === null && BOUNCE_SENDER_NAME.test(rawFrom));
+}
+
+function bounceVerdict(message: ParsedMessage): Verdict | null {
+  if (message.reportType === 'delivery-status' || hasPart(message, 'message/delivery-status', 'message/global-delivery-status')) return { classification: 'bounce', reason: 'delivery status notification (RFC 3464)' };
+  const ses = header(message, 'x-amz-sns-message-id') ? readSesNotification(message.text) : null;
+  if (ses && (ses.notificationType === 'Bounce' || ses.notificationType === 'Delivery')) return { classification: 'bounce', reason: `Amazon SES ${ses.notificationType.toLowerCase()} notification` };
+  if (message.headers['x-ms-exchange-message-is-ndr'] !== undefined) return { classification: 'bounce', reason: 'Exchange non-delivery report' };
+  if (message.headers['x-failed-recipients']) return { classification: 'bounce', reason: 'X-Failed-Recipients' };
+  if (isBounceSender(message)) return { classification: 'bounce', reason: 'sent by a mailer daemon or postmaster' };
+  if (BOUNCE_SUBJECT.test(message.subject.trim())) return { classification: 'bounce', reason: 'bounce subject' };
+  const isListManager = ['x-mlserver', 'x-ml-info', 'x-mailman-version', 'x-listserver'].some((name) => message.headers[name] !== undefined);
+  if (isListManager && LIST_MANAGER_SENDER.test(localPartOf(message))) return { classification: 'bounce', reason: 'mailing-list manager refusal' };
+  return null;
+}
+
+const AUTO_REPLY_HEADERS = ['x-autoreply', 'x-autorespond', 'x-autoresponder', 'x-autogenerated', 'x-auto-reply-from', 'x-autoreply-from', 'x-mail-autoreply', 'x-cron-env', 'x-vacation'];
+
+function autoReplyVerdict(message: ParsedMessage): Verdict | null {
+  if (message.reportType === 'disposition-notification' || hasPart(message, 'message/disposition-notification')) return { classification: 'auto-reply', reason: 'read receipt (MDN)' };
+  const autoSubmitted = header(message, 'auto-submitted').toLowerCase();
+  if (autoSubmitted !== '' && !/^no\b/.test(autoSubmitted)) return { classification: 'auto-reply', reason: `Auto-Submitted: ${autoSubmitted}` };
+  const autoHeader = AUTO_REPLY_HEADERS.find((name) => message.headers[name] !== undefined && !/^(?:no|false|0)$/i.test(header(message, name)));
+  if (autoHeader) return { classification: 'auto-reply', reason: autoHeader };
+  if (/^(?:yes|true|1)$/i.test(header(message, 'x-autoresponse')) || /autorespon|auto-?reply/i.test(header(message, 'x-post-messageclass'))) return { classification: 'auto-reply', reason: 'auto-response header' };
+  if (message.headers['x-ms-exchange-inbox-rules-loop']) return { classification: 'auto-reply', reason: 'X-MS-Exchange-Inbox-Rules-Loop' };
+  const precedence = (header(message, 'precedence') || header(message, 'x-precedence')).toLowerCase();
+  // Old list managers mark every post "bulk": a post through a mailing list is still a person's.
+  if (/^(?:bulk|junk|auto[_-]?reply)$/.test(precedence) && !(precedence === 'bulk' && isListMail(message))) return { classification: 'auto-reply', reason: `Precedence: ${precedence}` };
+  const subject = message.subject.trim();
+  if (AUTO_REPLY_SUBJECT.test(subject) || AUTO_REPLY_SUBJECT_SUFFIX.test(subject)) return { classification: 'auto-reply', reason: 'vacation subject' };
+  return null;
+}
+
+/**
+ * A null envelope sender (`MAIL FROM:<>`, seen as `Return-Path: <>`) is reserved for notifications
+ * (RFC 5321 §4.5.5): no person's mail has one. The SMTP listener passes the envelope sender; a
+ * stored mailbox copy has it as Return-Path.
+ */
+function nullSenderVerdict(message: ParsedMessage, envelopeSender: string | null | undefined): Verdict | null {
+  const sender = envelopeSender !== undefined ? envelopeSender : (message.headers['return-path']?.at(-1) ?? null);
+  if (sender === null || sender.replace(/[<>\s]/g, '') !== '') return null;
+  return DELIVERY_FAILURE_TEXT.test(message.text) ? { classification: 'bounce', reason: 'null sender, delivery failure text' } : { classification: 'auto-reply', reason: 'null sender' };
+}
+
+function isListMail(message: ParsedMessage): boolean {
+  return /^list$/i.test(header(message, 'precedence')) || ['list-id', 'list-post', 'mailing-list', 'x-mailing-list'].some((name) => message.headers[name] !== undefined);
+}
+
+export type ClassifyOptions = {
+  /** The SMTP envelope sender (MAIL FROM), '' for the null sender; read from Return-Path when absent. */
+  envelopeSender?: string | null;
+};
+
+export function classifyMessage(message: ParsedMessage, options: ClassifyOptions = {}): ClassifiedMessage {
+  const verdict = feedbackVerdict(message) ?? bounceVerdict(message) ?? autoReplyVerdict(message) ?? nullSenderVerdict(message, options.envelopeSender);
+  if (verdict === null) {
+    const listMail = isListMail(message);
+    const suppressed = /\b(?:all|oof|autoreply)\b/i.test(header(message, 'x-auto-response-suppress'));
+    return { classification: 'normal', reason: listMail ? 'mailing-list mail from a person' : 'no machine mark', suppressAutoReply: listMail || suppressed, report: null };
+  }
+  const report = verdict.classification === 'auto-reply' ? null : readDeliveryReport(message);
+  return { ...verdict, suppressAutoReply: true, report };
+}

@@ -1,0 +1,62 @@
+import type { Database, Db } from '../../platform/db/database.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import type { EventHandler } from '../../platform/outbox/processor.ts';
+import { isOpenStatus, lockTicketForRouting, routeTicket } from '../tickets/index.ts';
+import { pickTeamAgent, planOfCase } from './pick-team-agent.ts';
+import { hasRoutingDecision, recordRoutedAssignment } from './routing.repo.ts';
+
+export type AutoAssignOutcome =
+  | { outcome: 'assigned'; assigneeId: string; teamId: string; reason: string }
+  | { outcome: 'left-unassigned'; assigneeId: null; teamId: string; reason: string }
+  | { outcome: 'not-routed'; assigneeId: string | null; reason: string };
+
+/**
+ * Routes a new case to an agent of its team: the case's team, else its plan's team. Does nothing
+ * when there is no team, the team routes manually, the case already has an assignee (a manual
+ * assignment always wins), or routing already decided about it (an outbox replay). The decision
+ * and its reason go on the case's audit timeline; a case routed through its plan's team joins
+ * that team's queue even when nobody could take it.
+ */
+export async function autoAssignTicket(db: Db, ticketId: string, options: { now?: Date } = {}): Promise<AutoAssignOutcome> {
+  const now = options.now ?? new Date();
+  return db.transaction().execute(async (tx): Promise<AutoAssignOutcome> => {
+    const ticket = await lockTicketForRouting(tx, ticketId);
+    if (!ticket) return { outcome: 'not-routed', assigneeId: null, reason: 'no such case' };
+    if (ticket.assigneeId) return { outcome: 'not-routed', assigneeId: ticket.assigneeId, reason: 'the case already has an assignee' };
+    if (!isOpenStatus(ticket.status) || ticket.mergedIntoId) return { outcome: 'not-routed', assigneeId: null, reason: 'the case is no longer open' };
+    if (await hasRoutingDecision(tx, ticket.id)) return { outcome: 'not-routed', assigneeId: null, reason: 'routing already decided about this case' };
+    const plan = await planOfCase(tx, ticket);
+    const teamId = ticket.teamId ?? plan?.teamId ?? null;
+    if (!teamId) return { outcome: 'not-routed', assigneeId: null, reason: 'the case has no team and its plan names none' };
+    const decision = await pickTeamAgent(tx, teamId, { supportLine: ticket.supportLine, isSeniorOnly: plan?.seniorOnly ?? false, priority: ticket.priority }, now);
+    if (!decision) return { outcome: 'not-routed', assigneeId: null, reason: 'the team routes manually' };
+
+    const { choice, routing } = decision;
+    const details = { strategy: routing.strategy, rule: choice.rule, reason: choice.reason, planId: plan?.id ?? null };
+    const teamChange = ticket.teamId === null ? { teamId } : {};
+    if (choice.assigneeId) {
+      await routeTicket(tx, ticket, { assigneeId: choice.assigneeId, ...teamChange, actorId: null, action: 'ticket.auto-assigned', topic: 'ticket.assigned', details });
+      await recordRoutedAssignment(tx, teamId, choice.assigneeId, now);
+      return { outcome: 'assigned', assigneeId: choice.assigneeId, teamId, reason: choice.reason };
+    }
+    if (ticket.teamId === null) {
+      await routeTicket(tx, ticket, { assigneeId: null, teamId, actorId: null, action: 'ticket.auto-assign-skipped', topic: 'ticket.updated', details });
+    } else {
+      await recordAudit(tx, { subjectType: 'ticket', subjectId: ticket.id, ticketId: ticket.id, actorId: null, action: 'ticket.auto-assign-skipped', changes: details });
+    }
+    return { outcome: 'left-unassigned', assigneeId: null, teamId, reason: choice.reason };
+  });
+}
+
+/** The outbox subscriber: every new case is offered to its team's routing once. */
+export function autoAssignHandler(database: Database, options: { now?: () => Date } = {}): EventHandler {
+  return {
+    name: 'routing.auto-assign',
+    topics: ['ticket.created'],
+    async handle(event) {
+      const ticketId = event.payload.ticketId;
+      if (typeof ticketId !== 'string') return;
+      await autoAssignTicket(database.db, ticketId, { now: options.now?.() });
+    },
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * SLA clocks of one case, computed from its history. Pure: no I/O, no clock reads (`now` is given).
+ *
+ * Semantics (also in CONVENTIONS.md, "SLA clocks"):
+ * - Clocks: `first-response` (cycle 1) from creation to the first AGENT PUBLIC reply; `next-response`
+ *   cycles, each started by a customer public reply once first response is no longer awaited and no
+ *   cycle is running, met by the next agent public reply; `resolution` (cycle 1) from creation to
+ *   solved/closed. Internal notes are not events at all. Only the latest next-response cycle can run;
+ *   earlier cycles keep their own state and breach flag for reporting.
+ * - Solving or closing the case stops every running clock (a response clock stopped that way is
+ *   `met`, with stopReason `solved`). A reopen resumes the resolution clock: the time while solved
+ *   or closed counts as a pause. A response clock stopped by solving stays stopped.
+ * - Pauses: the intervals when the case status is one of the policy's pause statuses; they apply
+ *   to every clock, clipped to the clock's span. An ongoing pause counts up to `now`, so the due
+ *   time of a paused clock is "due if it resumed now" and moves out while the pause lasts.
+ * - Target: the one of the priority in force when the clock stopped, or now for a running clock. A
+ *   priority change recomputes the due time from the clock start with the new target; the
+ *   explanation lists the change. Business-day targets measure their business seconds from the start.
+ * - dueAt = addBusinessTime(calendar, start, target, pauses). A clock is breached when the
+ *   second-truncated moment is after dueAt: a reply within the due second is on time. A running clock
+ *   past dueAt is `breached`; a stopped one is `met` with isBreached = stoppedAt > dueAt (met late).
+ * - Checkpoints: for each warning threshold t (1-99) of a clock not yet stopped, the moment t% of the target business time is
+ *   consumed given the pauses known now; the breach checkpoint (threshold 100) is dueAt + 1 s, the
+ *   first second at which the clock is breached. nextCheckAt = the earliest checkpoint after `now`
+ *   for a running clock, else null (a paused clock is re-planned by the event that resumes it).
+ * - Events after `now` are ignored; events are taken in the given order (the repository sorts
+ *   status/priority changes before replies of the same instant).
+ */
+import { addBusinessTime, businessTimeBetween, nextBusinessMoment } from './business-time.ts';
+import { isTwentyFourSeven, type BusinessDuration, type Pause } from './calendar.types.ts';
+import { explainClock } from './explain-clock.ts';
+import {
+  BREACH_THRESHOLD,
+  DONE_STATUSES,
+  type CaseEvent,
+  type Checkpoint,
+  type ClockPolicy,
+  type SlaClock,
+  type SlaClockKind,
+  type SlaPriority,
+  type SlaTargetSet,
+} from './sla.types.ts';
+
+type StatusSegment = { from: Date; to: Date | null; status: string };
+type PriorityChange = { at: Date; from: SlaPriority; to: SlaPriority };
+type StopReason = 'agent-public-reply' | 'solved';
+type ClockSpan = { kind: SlaClockKind; cycle: number; startedAt: Date; stoppedAt: Date | null; stopReason: StopReason | null };
+type Walk = { segments: StatusSegment[]; initialPriority: SlaPriority; priorityChanges: PriorityChange[]; spans: ClockSpan[]; events: CaseEvent[] };
+
+const TARGET_KEYS: Record<SlaClockKind, keyof SlaTargetSet> = { 'first-response': 'firstResponse', 'next-response': 'nextResponse', resolution: 'resolution' };
+const isDone = (status: string) => DONE_STATUSES.includes(status);
+const floorToSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+/** Replays the history: status segments, priority changes and the span of every clock. */
+function walkHistory(history: readonly CaseEvent[], now: Date): Walk {
+  const created = history[0];
+  if (!created || created.type !== 'created' || !created.status || !created.priority) throw new RangeError('a case history starts with a created event carrying status and priority');
+  const events = [created, ...history.slice(1).filter((event) => event.at.getTime() <= now.getTime())];
+  let status = created.status;
+  let priority = created.priority;
+  const segments: StatusSegment[] = [{ from: created.at, to: null, status }];
+  const priorityChanges: PriorityChange[] = [];
+  const firstResponse: ClockSpan = { kind: 'first-response', cycle: 1, startedAt: created.at, stoppedAt: null, stopReason: null };
+  const resolution: ClockSpan = { kind: 'resolution', cycle: 1, startedAt: created.at, stoppedAt: null, stopReason: null };
+  const cycles: ClockSpan[] = [];
+  const stop = (span: ClockSpan | undefined, at: Date, reason: StopReason) => {
+    if (span && span.stoppedAt === null) Object.assign(span, { stoppedAt: at, stopReason: reason });
+  };
+  const runningCycle = () => cycles.find((span) => span.stoppedAt === null);
+  for (const event of events.slice(1)) {
+    if (event.type === 'status' && event.status !== undefined && event.status !== status) {
+      const wasDone = isDone(status);
+      status = event.status;
+      segments[segments.length - 1]!.to = event.at;
+      segments.push({ from: event.at, to: null, status });
+      if (!wasDone && isDone(status)) {
+        stop(firstResponse, event.at, 'solved');
+        stop(runningCycle(), event.at, 'solved');
+      }
+    } else if (event.type === 'priority' && event.priority !== undefined && event.priority !== priority) {
+      priorityChanges.push({ at: event.at, from: priority, to: event.priority });
+      priority = event.priority;
+    } else if (event.type === 'agent-public-reply') {
+      if (firstResponse.stoppedAt === null) stop(firstResponse, event.at, 'agent-public-reply');
+      else stop(runningCycle(), event.at, 'agent-public-reply');
+    } else if (event.type === 'customer-public-reply') {
+      if (firstResponse.stoppedAt !== null && !runningCycle() && !isDone(status)) {
+        cycles.push({ kind: 'next-response', cycle: cycles.length + 1, startedAt: event.at, stoppedAt: null, stopReason: null });
+      }
+    }
+  }
+  // Resolution stops at the last move from a working status into solved/closed (solved then
+  // closed keeps the solve time); earlier solved stretches are pauses.
+  let doneFrom = segments.length;
+  while (doneFrom > 0 && isDone(segments[doneFrom - 1]!.status)) doneFrom--;
+  if (doneFrom < segments.length) Object.assign(resolution, { stoppedAt: segments[doneFrom]!.from, stopReason: 'solved' });
+  return { segments, initialPriority: created.priority, priorityChanges, spans: [firstResponse, ...cycles, resolution], events };
+}
+
+function priorityAt(walk: Walk, at: Date): SlaPriority {
+  let priority = walk.initialPriority;
+  for (const change of walk.priorityChanges) if (change.at.getTime() <= at.getTime()) priority = change.to;
+  return priority;
+}
+
+/** Pause stretches of a clock between its start and `end` (solved stretches pause resolution only). */
+function pausesOf(walk: Walk, span: ClockSpan, end: Date, pauseStatuses: readonly string[]) {
+  const result: Array<{ from: Date; to: Date; status: string; isOngoing: boolean }> = [];
+  for (const segment of walk.segments) {
+    const pauses = pauseStatuses.includes(segment.status) || (span.kind === 'resolution' && isDone(segment.status));
+    if (!pauses) continue;
+    const from = Math.max(segment.from.getTime(), span.startedAt.getTime());
+    const to = Math.min(segment.to?.getTime() ?? end.getTime(), end.getTime());
+    if (to > from) result.push({ from: new Date(from), to: new Date(to), status: segment.status, isOngoing: segment.to === null && span.stoppedAt === null });
+  }
+  return result;
+}
+
+/** Business seconds of the target from this start (`dueWithoutPauses` saves a walk when known). */
+function targetSecondsOf(policy: ClockPolicy, start: Date, target: BusinessDuration, dueWithoutPauses?: Date): number {
+  if ('minutes' in target) return Math.round(target.minutes * 60);
+  return businessTimeBetween(policy.calendar, start, dueWithoutPauses ?? addBusinessTime(policy.calendar, start, target));
+}
+
+function computeClock(policy: ClockPolicy, walk: Walk, span: ClockSpan, now: Date, firstMoments: Map<number, Date>): SlaClock {
+  const { calendar } = policy;
+  const startedAt = span.startedAt;
+  const end = new Date(Math.max(startedAt.getTime(), (span.stoppedAt ?? now).getTime()));
+  const priority = priorityAt(walk, end);
+  const target = policy.targets[priority][TARGET_KEYS[span.kind]];
+  const pauseSpans = pausesOf(walk, span, end, policy.pauseStatuses);
+  const pauses: Pause[] = pauseSpans.map(({ from, to }) => ({ from, to }));
+  const dueAt = addBusinessTime(calendar, startedAt, target, pauses);
+  const targetSeconds = targetSecondsOf(policy, startedAt, target, pauses.length === 0 ? dueAt : undefined);
+  const businessSeconds = businessTimeBetween(calendar, startedAt, end, pauses);
+  const due = dueAt.getTime();
+  const isBreached = floorToSecond(end.getTime()) > due;
+  const isPaused = pauseSpans.some((pause) => pause.isOngoing);
+  const state = span.stoppedAt ? 'met' : isBreached ? 'breached' : isPaused ? 'paused' : 'running';
+  const thresholds = [...new Set(policy.warningThresholds)].filter((t) => t > 0 && t < BREACH_THRESHOLD).sort((a, b) => a - b);
+  // Warning moments matter only while the clock can still warn (a stopped clock is never checked).
+  const checkpoints: Checkpoint[] = [
+    ...(state === 'met' ? [] : thresholds.map((threshold) => ({ threshold, at: addBusinessTime(calendar, startedAt, { minutes: (targetSeconds * threshold) / 100 / 60 }, pauses) }))),
+    { threshold: BREACH_THRESHOLD, at: new Date(due + 1000) },
+  ];
+  const nextCheckAt = state === 'running' ? (checkpoints.find((checkpoint) => checkpoint.at.getTime() > now.getTime())?.at ?? null) : null;
+  const twentyFourSeven = isTwentyFourSeven(calendar);
+  // First response and resolution share their start: look the first business moment up once.
+  let firstMoment = twentyFourSeven ? startedAt : firstMoments.get(startedAt.getTime());
+  if (!firstMoment) firstMoments.set(startedAt.getTime(), (firstMoment = nextBusinessMoment(calendar, startedAt)));
+  const countingFrom = firstMoment.getTime() > startedAt.getTime() ? firstMoment : null;
+  const inSpan = (at: Date) => at.getTime() >= startedAt.getTime() && at.getTime() <= end.getTime();
+  const explanation = explainClock({
+    kind: span.kind,
+    cycle: span.cycle,
+    state,
+    isBreached,
+    planCode: policy.planCode,
+    calendar: { name: policy.calendarName, timeZone: calendar.timeZone, twentyFourSeven },
+    priority,
+    priorityChanges: walk.priorityChanges.filter((change) => inSpan(change.at)),
+    target,
+    targetSeconds,
+    startedAt,
+    countingFrom,
+    stoppedAt: span.stoppedAt,
+    stopReason: span.stopReason,
+    pauses: pauseSpans.map((pause) => ({ ...pause, businessSeconds: businessTimeBetween(calendar, pause.from, pause.to) })),
+    events: walk.events.filter((event) => inSpan(event.at)),
+    dueAt,
+    businessSeconds,
+  });
+  return { kind: span.kind, cycle: span.cycle, state, targetSeconds, startedAt, dueAt, stoppedAt: span.stoppedAt, businessSeconds, isBreached, nextCheckAt, checkpoints, explanation };
+}
+
+/** Every clock of a case (first response, next-response cycles, resolution) as of `now`. */
+export function computeClocks(policy: ClockPolicy, history: readonly CaseEvent[], now: Date): SlaClock[] {
+  const walk = walkHistory(history, now);
+  const firstMoments = new Map<number, Date>();
+  return walk.spans.map((span) => computeClock(policy, walk, span, now, firstMoments));
+}

@@ -1,0 +1,108 @@
+/**
+ * Recomputes the SLA clocks of cases from their history and stores them.
+ *
+ * Policy: the case's plan (tickets.plan_id) once applied; before that, the plan resolved for the
+ * organisation at the case's creation, which is then set on the case with an audit row
+ * `sla.policy-applied`. When the organisation of a case changes, the policy is resolved again for
+ * the new organisation (at the time of the change) and recorded as `sla.policy-changed`. Cases of
+ * organisations without a plan have no clocks.
+ *
+ * Idempotent: the clocks are a function of (history, policy, now) and a row that would not change
+ * is not written, so replaying an event (the outbox delivers at least once) changes nothing.
+ * The case rows are locked (FOR NO KEY UPDATE) first: recomputations of one case and the ticket
+ * use cases that change it run one after the other, so the last writer saw the latest history.
+ */
+import type { Db, Executor, Tx } from '../../platform/db/database.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { resolveSlaPolicy } from '../plans/index.ts';
+import { createPolicyCache, type PolicyCache } from './clock-policy.ts';
+import { computeClocks } from './compute-clocks.ts';
+import { loadCaseHistories, lockCases, setCasePlan, type CaseHistory } from './sla-history.repo.ts';
+import { clockKey, deleteStaleClocks, loadStoredClocks, upsertClocks, type ClockRecord } from './sla.repo.ts';
+import type { SlaClock } from './sla.types.ts';
+
+export type RecomputeResult = { cases: number; clocks: number; written: number; removed: number };
+
+/**
+ * When the timer must look at a clock: the earliest checkpoint already crossed but not yet
+ * noticed (so a warning is never skipped because an event recomputed the clock just after its
+ * moment, or while the timer was down), else the next checkpoint ahead. Stopped clocks: never.
+ */
+export function plannedCheck(clock: SlaClock, noticed: ReadonlySet<number>, now: Date): Date | null {
+  if (clock.state === 'met') return null;
+  const missed = clock.checkpoints.find((checkpoint) => checkpoint.at.getTime() <= now.getTime() && !noticed.has(checkpoint.threshold));
+  return missed ? missed.at : clock.nextCheckAt;
+}
+
+export function toClockRecord(ticketId: string, clock: SlaClock, nextCheckAt: Date | null, computedAt: Date): ClockRecord {
+  const { checkpoints: _checkpoints, ...stored } = clock;
+  return { ...stored, ticketId, nextCheckAt, computedAt };
+}
+
+/**
+ * `now`, or the last recorded event if it is later: events are stamped by the database clock and
+ * a recorded event is never "in the future" of the case (an app clock a little behind must not
+ * make a recomputation ignore the reply that triggered it).
+ */
+export function historyNow(history: CaseHistory, now: Date): Date {
+  const last = history.events.reduce((latest, event) => Math.max(latest, event.at.getTime()), 0);
+  return last > now.getTime() ? new Date(last) : now;
+}
+
+/** The plan the case runs under, applying or re-resolving it (and recording that) when needed. */
+async function applyPolicy(tx: Executor, history: CaseHistory, policies: PolicyCache, now: Date): Promise<string | null> {
+  const { ticket, appliedPolicy } = history;
+  const organizationChanged = appliedPolicy !== null && appliedPolicy.organizationId !== ticket.organizationId;
+  const audit = (action: string, changes: Record<string, unknown>) =>
+    recordAudit(tx, { subjectType: 'ticket', subjectId: ticket.id, ticketId: ticket.id, actorId: null, action, changes: { ...changes, organizationId: ticket.organizationId } });
+  if (ticket.planId && !organizationChanged) {
+    if (!appliedPolicy) {
+      // Set elsewhere (an import, a future plan override): adopt it so an organisation change is noticed later.
+      const policy = await policies.get(tx, ticket.planId);
+      await audit('sla.policy-applied', { plan: policy?.planCode ?? null, planId: ticket.planId, calendar: policy?.clock.calendarName ?? null, reason: 'plan already set on the case' });
+    }
+    return ticket.planId;
+  }
+  const resolved = await resolveSlaPolicy(tx, ticket.organizationId, organizationChanged ? now : ticket.createdAt);
+  const planId = resolved?.plan.id ?? null;
+  if (planId === ticket.planId && !organizationChanged) return planId;
+  await setCasePlan(tx, ticket.id, planId);
+  const changes = { plan: resolved?.plan.code ?? null, planId, calendar: resolved?.calendar.name ?? null };
+  if (organizationChanged) await audit('sla.policy-changed', { ...changes, previousPlanId: ticket.planId, reason: 'organization changed' });
+  else await audit('sla.policy-applied', { ...changes, reason: 'case opened' });
+  ticket.planId = planId;
+  return planId;
+}
+
+/** Recomputes and stores the clocks of a batch of cases inside the caller's transaction. */
+export async function recomputeCaseBatch(tx: Tx, ticketIds: readonly string[], now: Date, policies: PolicyCache = createPolicyCache()): Promise<RecomputeResult> {
+  await lockCases(tx, ticketIds);
+  const histories = await loadCaseHistories(tx, ticketIds);
+  const stored = await loadStoredClocks(tx, [...histories.keys()]);
+  const records: ClockRecord[] = [];
+  const keep: Array<{ ticketId: string; nextResponseCycles: number | null }> = [];
+  for (const history of histories.values()) {
+    const ticketId = history.ticket.id;
+    const planId = await applyPolicy(tx, history, policies, now);
+    const policy = planId ? await policies.get(tx, planId) : undefined;
+    if (!policy) {
+      keep.push({ ticketId, nextResponseCycles: null });
+      continue;
+    }
+    const at = historyNow(history, now);
+    const clocks = computeClocks(policy.clock, history.events, at);
+    for (const clock of clocks) {
+      const noticed = stored.get(clockKey(ticketId, clock.kind, clock.cycle))?.notices ?? new Set<number>();
+      records.push(toClockRecord(ticketId, clock, plannedCheck(clock, noticed, at), at));
+    }
+    keep.push({ ticketId, nextResponseCycles: clocks.filter((clock) => clock.kind === 'next-response').length });
+  }
+  const removed = await deleteStaleClocks(tx, keep);
+  const written = await upsertClocks(tx, records);
+  return { cases: histories.size, clocks: records.length, written, removed };
+}
+
+/** Recomputes one case's clocks (the outbox handler and tests call this). */
+export async function recomputeTicketSla(db: Db, ticketId: string, now = new Date()): Promise<RecomputeResult> {
+  return db.transaction().execute((tx) => recomputeCaseBatch(tx, [ticketId], now));
+}

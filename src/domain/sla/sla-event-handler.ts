@@ -1,0 +1,30 @@
+/**
+ * The outbox subscriber that keeps the SLA clocks of a case in step with its history: every case
+ * event that can move a clock (creation, a reply, a status, priority or organisation change, a
+ * merge) recomputes the case's clocks. Replays are harmless: the recomputation is idempotent.
+ */
+import type { Db } from '../../platform/db/database.ts';
+import type { OutboxEvent } from '../../platform/outbox/outbox.ts';
+import type { EventHandler } from '../../platform/outbox/processor.ts';
+import { recomputeTicketSla } from './recompute-ticket-sla.ts';
+
+/** Fields of an edit (update, assignment, escalation) that can change a clock; other edits (tags, assignee…) are skipped. */
+const CLOCK_FIELDS = new Set(['status', 'priority', 'organizationId', 'planId']);
+
+export function ticketsToRecompute(event: Pick<OutboxEvent, 'topic' | 'payload'>): string[] {
+  const { payload } = event;
+  const ids = [payload.ticketId, event.topic === 'ticket.merged' ? payload.sourceId : undefined].filter((id): id is string => typeof id === 'string');
+  const isEdit = event.topic === 'ticket.updated' || event.topic === 'ticket.assigned' || event.topic === 'ticket.escalated';
+  if (isEdit && Array.isArray(payload.changed) && !payload.changed.some((field) => CLOCK_FIELDS.has(String(field)))) return [];
+  return ids;
+}
+
+export function slaEventHandler(db: Db, now: () => Date = () => new Date()): EventHandler {
+  return {
+    name: 'sla',
+    topics: ['ticket.created', 'ticket.updated', 'ticket.message-added', 'ticket.merged', 'ticket.assigned', 'ticket.escalated'],
+    async handle(event) {
+      for (const ticketId of ticketsToRecompute(event)) await recomputeTicketSla(db, ticketId, now());
+    },
+  };
+}

@@ -1,0 +1,345 @@
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Organization } from '../../src/domain/accounts/index.ts';
+import type { User } from '../../src/domain/identity/index.ts';
+import { openDatabase, type Database } from '../../src/platform/db/database.ts';
+import { enqueueEvent, type OutboxEvent } from '../../src/platform/outbox/outbox.ts';
+import { startOutboxProcessor, type OutboxProcessor } from '../../src/platform/outbox/processor.ts';
+import type { RealtimeEvent } from '../../src/platform/realtime.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+import { call, createTestApp, factories, type TestApp } from '../support/test-app.ts';
+
+const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+
+async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+async function outboxCounts(database: Database): Promise<Record<string, number>> {
+  const rows = await database.db.selectFrom('outbox').select(['topic', (eb) => eb.fn.countAll<number>().as('count')]).groupBy('topic').execute();
+  return Object.fromEntries(rows.map((row) => [row.topic, Number(row.count)]));
+}
+
+async function countRows(database: Database, table: 'audit_events' | 'messages' | 'tickets' | 'outbox'): Promise<number> {
+  const row = await database.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+describe('the outbox is written in the same transaction as the change', () => {
+  let t: TestApp;
+  let agentToken: string;
+  let contact: User;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const make = factories(t.database);
+    contact = await make.contact((await make.organization()).id);
+    agentToken = await make.token(await make.agent());
+  });
+  afterAll(() => t.close());
+
+  it('creating, updating and replying to a case each add one event for it', async () => {
+    const before = await outboxCounts(t.database);
+    const ticket = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Outbox', requesterId: contact.id })).json();
+    await call(t.app, agentToken, 'PATCH', `/api/v1/tickets/${ticket.id}`, { priority: 'P1' });
+    await call(t.app, agentToken, 'PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'pending-customer' });
+    await call(t.app, agentToken, 'POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'Any news?' });
+    const after = await outboxCounts(t.database);
+    const added = (topic: string) => (after[topic] ?? 0) - (before[topic] ?? 0);
+    expect([added('ticket.created'), added('ticket.updated'), added('ticket.message-added')]).toEqual([1, 2, 1]);
+    const events = await t.database.db.selectFrom('outbox').select(['topic', 'payload']).where(sql<boolean>`payload->>'ticketId' = ${ticket.id}`).orderBy('id').execute();
+    expect(events.map((event) => event.topic)).toEqual(['ticket.created', 'ticket.updated', 'ticket.updated', 'ticket.message-added']);
+    expect(events[0]!.payload).toMatchObject({ ticketId: ticket.id, organizationId: ticket.organizationId, requesterId: contact.id, status: 'new' });
+  });
+
+  it('a no-op update changes nothing and writes no event', async () => {
+    const ticket = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Same', requesterId: contact.id, priority: 'P2' })).json();
+    const before = await countRows(t.database, 'outbox');
+    expect((await call(t.app, agentToken, 'PATCH', `/api/v1/tickets/${ticket.id}`, { priority: 'P2' })).statusCode).toBe(200);
+    expect(await countRows(t.database, 'outbox')).toBe(before);
+  });
+
+  it('a change that fails leaves no outbox row, no audit row and no partial data', async () => {
+    const ticket = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Rollback', requesterId: contact.id })).json();
+    const snapshot = async () => Promise.all((['outbox', 'audit_events', 'messages', 'tickets'] as const).map((table) => countRows(t.database, table)));
+    const before = await snapshot();
+
+    const badAssignee = await call(t.app, agentToken, 'PATCH', `/api/v1/tickets/${ticket.id}`, { priority: 'P1', assigneeId: contact.id });
+    expect(badAssignee.statusCode).toBe(422);
+    expect(badAssignee.json().code).toBe('TICKET_ASSIGNEE_INVALID');
+    expect((await call(t.app, agentToken, 'GET', `/api/v1/tickets/${ticket.id}`)).json().priority).toBe('P3');
+
+    // These fail after rows were already inserted in the transaction: the rollback must take them back.
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const reply = await call(t.app, agentToken, 'POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'with a file that does not exist', attachmentIds: [missing] });
+    expect(reply.statusCode).toBe(404);
+    expect(reply.json().code).toBe('ATTACHMENT_NOT_FOUND');
+    const opened = await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Never', requesterId: contact.id, body: 'x', attachmentIds: [missing] });
+    expect(opened.statusCode).toBe(404);
+
+    expect(await snapshot()).toEqual(before);
+    expect((await call(t.app, agentToken, 'GET', `/api/v1/tickets/${ticket.id}`)).json().status).toBe('new');
+  });
+});
+
+describe('the outbox processor', () => {
+  const databases: Database[] = [];
+  afterAll(async () => {
+    for (const database of databases.reverse()) await database.close();
+  });
+  async function freshDatabase(): Promise<Database & { url?: string }> {
+    const database = await createTestDatabase();
+    databases.push(database);
+    return database;
+  }
+  const recorder = (seen: OutboxEvent[], topics: EventTopics = '*') => ({ name: 'recorder', topics, handle: async (event: OutboxEvent) => void seen.push(event) });
+  type EventTopics = '*' | OutboxEvent['topic'][];
+
+  it('hands each event to its subscribers once, in id order, and marks it processed', async () => {
+    const database = await freshDatabase();
+    const topics = ['ticket.created', 'ticket.updated', 'organization.changed', 'ticket.created', 'user.changed'] as const;
+    for (let round = 0; round < 4; round++) for (const [index, topic] of topics.entries()) await enqueueEvent(database.db, topic, { round, index });
+    const ids = (await database.db.selectFrom('outbox').select('id').orderBy('id').execute()).map((row) => String(row.id));
+    const all: OutboxEvent[] = [];
+    const created: OutboxEvent[] = [];
+    const processor = startOutboxProcessor(database, [recorder(all), recorder(created, ['ticket.created'])], { pollIntervalMs: 10, batchSize: 3 });
+    try {
+      await waitFor('all 20 events', () => all.length >= 20);
+      await sleep(150);
+    } finally {
+      await processor.stop();
+    }
+    expect(all.map((event) => event.id)).toEqual(ids);
+    expect(created.map((event) => event.payload)).toEqual([0, 1, 2, 3].flatMap((round) => [{ round, index: 0 }, { round, index: 3 }]));
+    const pending = await database.db.selectFrom('outbox').select('id').where('processed_at', 'is', null).execute();
+    expect(pending).toEqual([]);
+  });
+
+  it('retries a failing handler with exponential backoff, then parks the event as dead after maxAttempts', async () => {
+    const database = await freshDatabase();
+    await enqueueEvent(database.db, 'ticket.updated', { name: 'always-fails' });
+    await enqueueEvent(database.db, 'ticket.updated', { name: 'fails-once' });
+    await enqueueEvent(database.db, 'ticket.updated', { name: 'fine' });
+    const calls: Record<string, number> = { 'always-fails': 0, 'fails-once': 0, fine: 0 };
+    const errors: string[] = [];
+    const handler = {
+      name: 'flaky',
+      topics: '*' as const,
+      async handle(event: OutboxEvent) {
+        const name = String(event.payload.name);
+        calls[name]!++;
+        if (name === 'always-fails' || (name === 'fails-once' && calls[name] === 1)) throw new Error(`boom ${name}`);
+      },
+    };
+    const state = async (name: string) => {
+      const result = await sql<{ attempts: number; last_error: string | null; processed: boolean; dead: boolean; available_at: Date }>`
+        select attempts, last_error, processed_at is not null as processed, dead_at is not null as dead, available_at
+        from outbox where payload->>'name' = ${name}`.execute(database.db);
+      return result.rows[0]!;
+    };
+    const makeDue = () => sql`update outbox set available_at = now() - interval '1 second' where processed_at is null`.execute(database.db);
+    const databaseNow = async () => (await sql<{ now: Date }>`select now() as now`.execute(database.db)).rows[0]!.now.getTime();
+    /** Runs one pass; the failed event must then wait `seconds` from the moment it failed (between the pass's start and end). */
+    async function passExpectingBackoff(name: string, seconds: number, start?: number) {
+      start ??= await databaseNow();
+      await processor.drain();
+      const end = await databaseNow();
+      const availableAt = (await state(name)).available_at.getTime();
+      expect(availableAt - start).toBeGreaterThanOrEqual(seconds * 1000 - 1);
+      expect(availableAt - end).toBeLessThanOrEqual(seconds * 1000 + 1);
+    }
+    const firstStart = await databaseNow();
+    // A long poll interval: after its first pass the processor only works when the test drains it.
+    const processor: OutboxProcessor = startOutboxProcessor(database, [handler], { pollIntervalMs: 60_000, maxAttempts: 3, onError: (_error, event) => errors.push(String(event.payload.name)) });
+    try {
+      await passExpectingBackoff('always-fails', 2, firstStart);
+      expect(calls).toEqual({ 'always-fails': 1, 'fails-once': 1, fine: 1 });
+      expect(await state('always-fails')).toMatchObject({ attempts: 1, last_error: 'boom always-fails', processed: false, dead: false });
+      expect(await state('fine')).toMatchObject({ attempts: 1, processed: true });
+
+      await processor.drain(); // still backing off: nothing is retried early
+      expect(calls).toEqual({ 'always-fails': 1, 'fails-once': 1, fine: 1 });
+
+      await makeDue();
+      await passExpectingBackoff('always-fails', 4);
+      expect(calls).toEqual({ 'always-fails': 2, 'fails-once': 2, fine: 1 });
+      expect(await state('fails-once')).toMatchObject({ attempts: 2, processed: true, dead: false });
+      expect(await state('always-fails')).toMatchObject({ attempts: 2, processed: false, dead: false });
+
+      await makeDue();
+      await processor.drain();
+      expect(await state('always-fails')).toMatchObject({ attempts: 3, processed: false, dead: true, last_error: 'boom always-fails' });
+
+      await makeDue();
+      await processor.drain();
+      expect(calls).toEqual({ 'always-fails': 3, 'fails-once': 2, fine: 1 });
+      expect(errors).toEqual(['always-fails', 'fails-once', 'always-fails', 'always-fails']);
+    } finally {
+      await processor.stop();
+    }
+  });
+
+  it('two processors on the same database handle each of 200 events exactly once between them', async () => {
+    const database = await freshDatabase();
+    // On PostgreSQL the second processor has its own connection pool, as a second app node would.
+    const second = database.url ? await openDatabase({ databaseUrl: database.url, poolSize: 5 }) : database;
+    if (second !== database) databases.push(second);
+    const total = 200;
+    await database.db
+      .insertInto('outbox')
+      .values(Array.from({ length: total }, (_, index) => ({ topic: 'ticket.updated', payload: JSON.stringify({ index }) })))
+      .execute();
+    const handledBy = new Map<string, string[]>();
+    const handler = (name: string) => ({
+      name,
+      topics: '*' as const,
+      async handle(event: OutboxEvent) {
+        handledBy.set(event.id, [...(handledBy.get(event.id) ?? []), name]);
+        await sleep(Math.random() * 2);
+      },
+    });
+    const options = { pollIntervalMs: 5, batchSize: 10 };
+    const processors = [startOutboxProcessor(database, [handler('one')], options), startOutboxProcessor(second, [handler('two')], options)];
+    try {
+      await waitFor('200 events handled', () => handledBy.size >= total, 30_000);
+      await sleep(300);
+    } finally {
+      await Promise.all(processors.map((processor) => processor.stop()));
+    }
+    const handlings = [...handledBy.values()];
+    expect(handledBy.size).toBe(total);
+    expect(handlings.filter((names) => names.length !== 1)).toEqual([]);
+    const share = (name: string) => handlings.filter((names) => names[0] === name).length;
+    expect(share('one') + share('two')).toBe(total);
+    expect(share('one')).toBeGreaterThan(0);
+    expect(share('two')).toBeGreaterThan(0);
+    const left = await database.db.selectFrom('outbox').select('id').where('processed_at', 'is', null).execute();
+    expect(left).toEqual([]);
+  });
+});
+
+describe('realtime: committed case changes reach connected users', () => {
+  let t: TestApp;
+  let processor: OutboxProcessor;
+  let baseUrl: string;
+  let orgA: Organization;
+  let agentToken: string;
+  let contactA: User;
+  let contactAToken: string;
+  let contactB: User;
+  let contactBToken: string;
+  const streams: { close(): void }[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const make = factories(t.database);
+    orgA = await make.organization();
+    const orgB = await make.organization();
+    agentToken = await make.token(await make.agent());
+    contactA = await make.contact(orgA.id);
+    contactAToken = await make.token(contactA);
+    contactB = await make.contact(orgB.id);
+    contactBToken = await make.token(contactB);
+    processor = startOutboxProcessor(t.database, [t.realtime.outboxHandler], { pollIntervalMs: 20 });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const stream of streams) stream.close();
+    await processor?.stop();
+    await t.close();
+  });
+
+  type StreamEvent = { id: string; event: string; data: Record<string, unknown> };
+
+  /** Connects to the SSE endpoint with fetch and parses events as they arrive. */
+  async function openStream(token: string): Promise<{ events: StreamEvent[]; close(): void }> {
+    const controller = new AbortController();
+    const response = await fetch(`${baseUrl}/api/v1/events/stream`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events: StreamEvent[] = [];
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let connected = false;
+    void (async () => {
+      let buffer = '';
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          buffer += value;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            if (block.includes(': connected')) connected = true;
+            const fields = Object.fromEntries(block.split('\n').filter((line) => /^(id|event|data): /.test(line)).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
+            if (fields.event) events.push({ id: fields.id ?? '', event: fields.event, data: JSON.parse(fields.data ?? '{}') });
+          }
+        }
+      } catch {
+        // aborted
+      }
+    })();
+    await waitFor('the stream to open', () => connected);
+    const stream = { events, close: () => controller.abort() };
+    streams.push(stream);
+    return stream;
+  }
+
+  const about = (stream: { events: StreamEvent[] }, topic: string, key: string, value: string) => stream.events.filter((event) => event.event === topic && event.data[key] === value);
+
+  it('a subscriber of the hub gets ticket.created within a few seconds of the commit', async () => {
+    const received: RealtimeEvent[] = [];
+    const unsubscribe = t.realtime.subscribe((event) => received.push(event));
+    try {
+      const ticket = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Realtime', requesterId: contactA.id })).json();
+      await waitFor('ticket.created on the hub', () => received.some((event) => event.topic === 'ticket.created' && event.payload.ticketId === ticket.id));
+      const event = received.find((candidate) => candidate.payload.ticketId === ticket.id)!;
+      expect(event.payload).toMatchObject({ ticketId: ticket.id, number: ticket.number, organizationId: orgA.id, requesterId: contactA.id });
+      expect(JSON.stringify(event.payload)).not.toContain('Realtime');
+    } finally {
+      unsubscribe();
+    }
+  });
+
+  it('an agent receives event: ticket.created over SSE; a customer of another organisation does not', async () => {
+    const listenersBefore = t.realtime.listenerCount();
+    const agent = await openStream(agentToken);
+    const stranger = await openStream(contactBToken);
+    expect(t.realtime.listenerCount()).toBe(listenersBefore + 2);
+    const ticket = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Over SSE', requesterId: contactA.id })).json();
+    await waitFor('the agent to get ticket.created', () => about(agent, 'ticket.created', 'ticketId', ticket.id).length === 1);
+    expect(about(agent, 'ticket.created', 'ticketId', ticket.id)[0]!.data).not.toHaveProperty('organizationSharesCases');
+    await sleep(1500);
+    expect(stranger.events.filter((event) => event.data.ticketId === ticket.id)).toEqual([]);
+
+    // The stranger's stream works: their own case reaches them.
+    const own = (await call(t.app, contactBToken, 'POST', '/api/v1/tickets', { subject: 'Mine' })).json();
+    await waitFor('the customer to get their own ticket.created', () => about(stranger, 'ticket.created', 'ticketId', own.id).length === 1);
+
+    agent.close();
+    stranger.close();
+    await waitFor('closed streams to unsubscribe', () => t.realtime.listenerCount() === listenersBefore);
+  });
+
+  it('a customer gets the public reply on their case over SSE, never the internal note', async () => {
+    const agent = await openStream(agentToken);
+    const customer = await openStream(contactAToken);
+    const ticket = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Notes over SSE', requesterId: contactA.id })).json();
+    const note = (await call(t.app, agentToken, 'POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'Internal only', internal: true })).json();
+    const reply = (await call(t.app, agentToken, 'POST', `/api/v1/tickets/${ticket.id}/messages`, { body: 'Public answer' })).json();
+    await waitFor('the agent to get both messages', () => about(agent, 'ticket.message-added', 'ticketId', ticket.id).length === 2);
+    expect(about(agent, 'ticket.message-added', 'messageId', note.id)[0]!.data).toMatchObject({ internal: true });
+    await waitFor('the customer to get the public reply', () => about(customer, 'ticket.message-added', 'messageId', reply.id).length === 1);
+    await sleep(300);
+    expect(about(customer, 'ticket.message-added', 'messageId', note.id)).toEqual([]);
+    expect(customer.events.filter((event) => event.data.internal === true)).toEqual([]);
+    expect(about(customer, 'ticket.created', 'ticketId', ticket.id)).toHaveLength(1);
+  });
+});
