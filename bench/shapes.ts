@@ -14,6 +14,8 @@ import type { Casebook } from './casebook.ts';
  *   - the same with server-side prepared statements (what statement caching in the driver gives);
  *   - "batched outbox": the same request, the processor marking and notifying 50 events in one
  *     transaction (as the only change);
+ *   - "ceiling": a bare one-row INSERT into tickets, the schema's own limit (its indexes make each
+ *     row's WAL far larger than pgbench's bench_raw row);
  *   - "one-statement create": the request as one INSERT … data-modifying-CTE statement (requester
  *     check, environment version, ticket, message, audit and outbox in one round trip and commit),
  *     plus the batched outbox.
@@ -60,7 +62,11 @@ export function createShapes(app: Casebook): Shape[] {
     `audit as (insert into audit_events (subject_type, subject_id, ticket_id, actor_id, action, changes) select 'ticket', id, id, '${ids.agent}', 'ticket.created', '{"status":"new"}' from ticket), ` +
     "event as (insert into outbox (topic, payload) select 'ticket.created', json_build_object('ticketId', id) from ticket) " +
     'select ticket.*, message.id as message_id from ticket, message;';
+  const ticketOnly =
+    'insert into tickets (subject, requester_id, organization_id, priority, status, tags, channel) ' +
+    `values ('Bench case: export to CSV times out', '${ids.contact}', '${ids.organization}', 'P3', 'new', '{}', 'api');`;
   return [
+    { name: 'ceiling: one INSERT into tickets alone (with all its indexes), nothing else', statementsPerCase: 1, commitsPerCase: 1, protocol: 'extended', script: `${ticketOnly}\n` },
     { name: 'today: request + realtime NOTIFY + mark processed, per event', statementsPerCase: 11, commitsPerCase: 3, protocol: 'extended', script: [...transaction, ...perEventOutbox].join('\n') + '\n' },
     { name: 'same, prepared statements (pgbench -M prepared)', statementsPerCase: 11, commitsPerCase: 3, protocol: 'prepared', script: [...transaction, ...perEventOutbox].join('\n') + '\n' },
     { name: 'request + outbox marked and notified per batch of 50', statementsPerCase: 9.08, commitsPerCase: 1.02, protocol: 'extended', script: [...transaction, ...batchedOutbox].join('\n') + '\n' },

@@ -24,12 +24,18 @@ export function addStartCommand(program: Command, context: CommandContext, runCl
       if (context.mode === 'in-server') throw new Error('The server is already running.');
       const config = context.config;
       const write = context.write;
-      ensureWebBuild(write);
       let runtime;
       try {
         runtime = await openRuntime(config, { purpose: 'casebook start', migrate: options.migrate, onProgress: write });
       } catch (error) {
         if (error instanceof DataDirLockedError) throw new Error(`Casebook is already running on ${config.dataDir} (process ${error.holder.pid}). Stop it before starting another server on the same data directory.`);
+        throw error;
+      }
+      // Built after taking the data-dir lock, so a refused second start never rebuilds anything.
+      try {
+        ensureWebBuild(write);
+      } catch (error) {
+        await runtime.close();
         throw error;
       }
       const wantsDemo = options.demo && config.loadDemo !== false;
@@ -41,8 +47,12 @@ export function addStartCommand(program: Command, context: CommandContext, runCl
       const admin = await ensureFirstAdmin(runtime.database.db, config.adminEmail, config.adminPassword);
       if (admin?.generatedPassword) write(`created admin ${admin.email} with password ${admin.generatedPassword} (shown once; change it)`);
       else if (admin) write(`created admin ${admin.email}`);
-      const server = await startServer(runtime, {
-        runControlCommand: (argv, cwd, writeLine) => runCli(argv, inServerContext(config, runtime.database, runtime.files, cwd, writeLine)),
+      const opened = runtime;
+      const server = await startServer(opened, {
+        runControlCommand: (argv, cwd, writeLine) => runCli(argv, inServerContext(config, opened.database, opened.files, cwd, writeLine)),
+      }).catch(async (error: unknown) => {
+        await opened.close(); // e.g. the port is taken: close the database cleanly and free the lock
+        throw error;
       });
       write(`Casebook is running at ${server.url} (${runtime.database.engine}${config.databaseUrl ? '' : `, data in ${config.dataDir}`})`);
       write(`API docs: ${server.url}/api/docs`);
