@@ -17,3 +17,8 @@ export class DomainError extends Error {
 export function isDomainError(error: unknown): error is DomainError {
   return error instanceof DomainError;
 }
+
+/** The raise function of a context: `const ticketsError = errorFactory(TICKETS_ERRORS)`. */
+export function errorFactory<Messages extends Record<string, string>>(messages: Messages) {
+  return (code: keyof Messages & string, details?: Record<string, unknown>): DomainError => new DomainError(code, messages[code]!, details);
+}

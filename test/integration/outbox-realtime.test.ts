@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { openEventStream, type EventStream, type StreamEvent } from '../support/event-stream.ts';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Organization } from '../../src/domain/accounts/index.ts';
@@ -255,39 +256,9 @@ describe('realtime: committed case changes reach connected users', () => {
     await t.close();
   });
 
-  type StreamEvent = { id: string; event: string; data: Record<string, unknown> };
-
-  /** Connects to the SSE endpoint with fetch and parses events as they arrive. */
-  async function openStream(token: string): Promise<{ events: StreamEvent[]; close(): void }> {
-    const controller = new AbortController();
-    const response = await fetch(`${baseUrl}/api/v1/events/stream`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const events: StreamEvent[] = [];
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let connected = false;
-    void (async () => {
-      let buffer = '';
-      try {
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) return;
-          buffer += value;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            if (block.includes(': connected')) connected = true;
-            const fields = Object.fromEntries(block.split('\n').filter((line) => /^(id|event|data): /.test(line)).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
-            if (fields.event) events.push({ id: fields.id ?? '', event: fields.event, data: JSON.parse(fields.data ?? '{}') });
-          }
-        }
-      } catch {
-        // aborted
-      }
-    })();
-    await waitFor('the stream to open', () => connected);
-    const stream = { events, close: () => controller.abort() };
+  /** Connects to the SSE endpoint like a browser; closed after the tests. */
+  async function openStream(token: string): Promise<EventStream> {
+    const stream = await openEventStream(baseUrl, token);
     streams.push(stream);
     return stream;
   }

@@ -1,4 +1,4 @@
-import { DomainError } from '../../platform/errors.ts';
+import { errorFactory } from '../../platform/errors.ts';
 
 export const ACCOUNTS_ERRORS = {
   ORGANIZATION_NOT_FOUND: 'No such organisation.',
@@ -11,6 +11,4 @@ export const ACCOUNTS_ERRORS = {
 
 export type AccountsErrorCode = keyof typeof ACCOUNTS_ERRORS;
 
-export function accountsError(code: AccountsErrorCode, details?: Record<string, unknown>): DomainError {
-  return new DomainError(code, ACCOUNTS_ERRORS[code], details);
-}
+export const accountsError = errorFactory(ACCOUNTS_ERRORS);

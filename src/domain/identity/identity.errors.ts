@@ -1,4 +1,4 @@
-import { DomainError } from '../../platform/errors.ts';
+import { errorFactory } from '../../platform/errors.ts';
 
 export const IDENTITY_ERRORS = {
   USER_NOT_FOUND: 'No such user.',
@@ -16,6 +16,4 @@ export const IDENTITY_ERRORS = {
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;
 
-export function identityError(code: IdentityErrorCode, details?: Record<string, unknown>): DomainError {
-  return new DomainError(code, IDENTITY_ERRORS[code], details);
-}
+export const identityError = errorFactory(IDENTITY_ERRORS);

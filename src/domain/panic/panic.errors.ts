@@ -1,4 +1,4 @@
-import { DomainError } from '../../platform/errors.ts';
+import { errorFactory } from '../../platform/errors.ts';
 
 export const PANIC_ERRORS = {
   PANIC_CUSTOMERS_ONLY: 'The panic button is pressed by a customer contact; agents raise a case to P1 directly.',
@@ -8,6 +8,4 @@ export const PANIC_ERRORS = {
 
 export type PanicErrorCode = keyof typeof PANIC_ERRORS;
 
-export function panicError(code: PanicErrorCode, details?: Record<string, unknown>): DomainError {
-  return new DomainError(code, PANIC_ERRORS[code], details);
-}
+export const panicError = errorFactory(PANIC_ERRORS);

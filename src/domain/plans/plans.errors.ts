@@ -1,4 +1,4 @@
-import { DomainError } from '../../platform/errors.ts';
+import { errorFactory } from '../../platform/errors.ts';
 
 export const PLANS_ERRORS = {
   PLAN_NOT_FOUND: 'No such support plan.',
@@ -11,6 +11,4 @@ export const PLANS_ERRORS = {
 
 export type PlansErrorCode = keyof typeof PLANS_ERRORS;
 
-export function plansError(code: PlansErrorCode, details?: Record<string, unknown>): DomainError {
-  return new DomainError(code, PLANS_ERRORS[code], details);
-}
+export const plansError = errorFactory(PLANS_ERRORS);

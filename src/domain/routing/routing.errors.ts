@@ -1,4 +1,4 @@
-import { DomainError } from '../../platform/errors.ts';
+import { errorFactory } from '../../platform/errors.ts';
 
 export const ROUTING_ERRORS = {
   ESCALATION_INVALID: 'A case is escalated up the support lines only (L1 → L2 → L3): never to its own or a lower line, and not once it is solved, closed or merged.',
@@ -7,6 +7,4 @@ export const ROUTING_ERRORS = {
 
 export type RoutingErrorCode = keyof typeof ROUTING_ERRORS;
 
-export function routingError(code: RoutingErrorCode, details?: Record<string, unknown>): DomainError {
-  return new DomainError(code, ROUTING_ERRORS[code], details);
-}
+export const routingError = errorFactory(ROUTING_ERRORS);

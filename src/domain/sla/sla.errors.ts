@@ -1,4 +1,4 @@
-import { DomainError } from '../../platform/errors.ts';
+import { errorFactory } from '../../platform/errors.ts';
 
 export const SLA_ERRORS = {
   SLA_CHANGES_INVALID: 'The plan changes to simulate are not valid (targets, calendar, pauseStatuses or warningThresholds).',
@@ -6,6 +6,4 @@ export const SLA_ERRORS = {
 
 export type SlaDomainErrorCode = keyof typeof SLA_ERRORS;
 
-export function slaError(code: SlaDomainErrorCode, details?: Record<string, unknown>): DomainError {
-  return new DomainError(code, SLA_ERRORS[code], details);
-}
+export const slaError = errorFactory(SLA_ERRORS);

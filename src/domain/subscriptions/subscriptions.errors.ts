@@ -1,4 +1,4 @@
-import { DomainError } from '../../platform/errors.ts';
+import { errorFactory } from '../../platform/errors.ts';
 
 export const SUBSCRIPTIONS_ERRORS = {
   SUBSCRIPTION_NOT_FOUND: 'You are not subscribed to this organisation.',
@@ -7,6 +7,4 @@ export const SUBSCRIPTIONS_ERRORS = {
 
 export type SubscriptionsErrorCode = keyof typeof SUBSCRIPTIONS_ERRORS;
 
-export function subscriptionsError(code: SubscriptionsErrorCode, details?: Record<string, unknown>): DomainError {
-  return new DomainError(code, SUBSCRIPTIONS_ERRORS[code], details);
-}
+export const subscriptionsError = errorFactory(SUBSCRIPTIONS_ERRORS);

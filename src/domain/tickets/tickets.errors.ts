@@ -1,4 +1,4 @@
-import { DomainError } from '../../platform/errors.ts';
+import { errorFactory } from '../../platform/errors.ts';
 
 export const TICKETS_ERRORS = {
   TICKET_NOT_FOUND: 'No such case.',
@@ -22,6 +22,4 @@ export const TICKETS_ERRORS = {
 
 export type TicketsErrorCode = keyof typeof TICKETS_ERRORS;
 
-export function ticketsError(code: TicketsErrorCode, details?: Record<string, unknown>): DomainError {
-  return new DomainError(code, TICKETS_ERRORS[code], details);
-}
+export const ticketsError = errorFactory(TICKETS_ERRORS);
