@@ -16,6 +16,13 @@ export const CreateTicketInput = z
     organizationId: z.uuid().optional().describe('Defaults to the requester organisation'),
     product: z.string().trim().min(1).max(200).nullable().optional(),
     priority: Priority.optional(),
+    impact: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .regex(/^[a-z0-9][a-z0-9-]{0,49}$/)
+      .optional()
+      .describe('Business impact (production-down, degraded, question…): without a priority, the priority rules decide it'),
     severity: Severity.nullable().optional(),
     assigneeId: z.uuid().nullable().optional(),
     teamId: z.uuid().nullable().optional(),
@@ -36,7 +43,10 @@ export async function checkAssignment(tx: Tx, assigneeId: string | null | undefi
   if (teamId && !(await teamExists(tx, teamId))) throw ticketsError('TICKET_TEAM_INVALID');
 }
 
-export async function createTicket(db: Db, actor: Actor, input: CreateTicketInput): Promise<Ticket> {
+/** Derives a priority from product and impact (the routing context's priority rules), in the caller's transaction. */
+export type PriorityDeriver = (tx: Tx, facts: { product: string | null; impact: string }) => Promise<{ priority: Priority | null; ruleId: string | null }>;
+
+export async function createTicket(db: Db, actor: Actor, input: CreateTicketInput, options: { derivePriority?: PriorityDeriver } = {}): Promise<Ticket> {
   const agent = isAgent(actor);
   if (!agent && (input.assigneeId || input.teamId || input.supportLine || input.tags?.length)) throw ticketsError('TICKET_FORBIDDEN');
   return db.transaction().execute(async (tx) => {
@@ -48,12 +58,16 @@ export async function createTicket(db: Db, actor: Actor, input: CreateTicketInpu
     if (requester.kind === 'contact' && requester.organizationId !== organizationId) throw ticketsError('TICKET_REQUESTER_INVALID');
     await checkAssignment(tx, input.assigneeId, input.teamId);
     const channel = agent ? (input.channel ?? 'api') : 'portal';
+    const derived =
+      input.priority === undefined && input.impact && options.derivePriority
+        ? await options.derivePriority(tx, { product: input.product ?? null, impact: input.impact })
+        : undefined;
     const ticket = await insertTicket(tx, {
       subject: input.subject,
       requesterId,
       organizationId,
       product: input.product ?? null,
-      priority: input.priority ?? 'P3',
+      priority: input.priority ?? derived?.priority ?? 'P3',
       severity: input.severity ?? null,
       status: input.assigneeId ? 'open' : 'new',
       assigneeId: input.assigneeId ?? null,
@@ -75,7 +89,14 @@ export async function createTicket(db: Db, actor: Actor, input: CreateTicketInpu
       ticketId: ticket.id,
       actorId: actorIdOrNull(actor),
       action: 'ticket.created',
-      changes: { status: ticket.status, priority: ticket.priority, channel, requesterId, assigneeId: ticket.assigneeId },
+      changes: {
+        status: ticket.status,
+        priority: ticket.priority,
+        channel,
+        requesterId,
+        assigneeId: ticket.assigneeId,
+        ...(input.impact && { impact: input.impact, priorityRuleId: derived?.ruleId ?? null }),
+      },
     });
     await enqueueEvent(tx, 'ticket.created', eventPayload(ticket));
     return ticket;

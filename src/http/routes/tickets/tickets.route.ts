@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createTicket, CreateTicketInput, getTicket, listTickets, ListTicketsQuery, Ticket, updateTicket, UpdateTicketInput } from '../../../domain/tickets/index.ts';
+import { evaluatePriority } from '../../../domain/routing/index.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { errorResponses, IdParams, pageOf, policy, zodRoutes } from '../../route.ts';
 
@@ -9,7 +10,8 @@ export function registerTicketRoutes(app: FastifyInstance): void {
   routes.post(
     '/api/v1/tickets',
     { config: policy('authenticated'), schema: { tags: ['tickets'], summary: 'Open a case (send Idempotency-Key to make retries safe)', body: CreateTicketInput, response: { 201: Ticket, ...errorResponses } } },
-    async (request, reply) => reply.status(201).send(await createTicket(db(), requireActor(request), request.body)),
+    async (request, reply) =>
+      reply.status(201).send(await createTicket(db(), requireActor(request), request.body, { derivePriority: (tx, facts) => evaluatePriority(tx, facts) })),
   );
   routes.get(
     '/api/v1/tickets',
