@@ -43,12 +43,13 @@ export function startOutboxProcessor(database: Database, handlers: EventHandler[
     return result.rows.map((row) => ({ ...row, id: String(row.id) })).sort((left, right) => Number(left.id) - Number(right.id));
   }
 
-  async function handleEvent(event: OutboxEvent): Promise<void> {
+  /** Runs the handlers of one event; true when all succeeded (the caller marks it processed). */
+  async function handleEvent(event: OutboxEvent): Promise<boolean> {
     try {
       for (const handler of handlers) {
         if (handler.topics === '*' || handler.topics.includes(event.topic)) await handler.handle(event);
       }
-      await database.db.updateTable('outbox').set({ processed_at: new Date(), locked_until: null }).where('id', '=', event.id).execute();
+      return true;
     } catch (error) {
       options.onError?.(error, event);
       const message = error instanceof Error ? error.message : String(error);
@@ -64,14 +65,27 @@ export function startOutboxProcessor(database: Database, handlers: EventHandler[
         })
         .where('id', '=', event.id)
         .execute();
+      return false;
     }
+  }
+
+  async function markProcessed(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await database.db.updateTable('outbox').set({ processed_at: new Date(), locked_until: null }).where('id', 'in', ids).execute();
   }
 
   async function runOnce(): Promise<number> {
     let handled = 0;
     for (;;) {
       const batch = await claimBatch();
-      for (const event of batch) await handleEvent(event);
+      // Successes are marked in one statement per batch (a crash before it replays them: handlers are
+      // idempotent). Between events the loop yields, so HTTP requests on the same process keep flowing.
+      const succeeded: string[] = [];
+      for (const event of batch) {
+        if (await handleEvent(event)) succeeded.push(event.id);
+        await new Promise((resolveYield) => setImmediate(resolveYield));
+      }
+      await markProcessed(succeeded);
       handled += batch.length;
       if (batch.length < batchSize || stopped) return handled;
     }
