@@ -6,3 +6,4 @@ export { extractReply, type ExtractedReplyWithText } from './extract-reply.ts';
 export { sanitizeMessageHtml } from './sanitize-message-html.ts';
 export { renderHtmlAsText } from './render-html-as-text.ts';
 export { describeMessage, summariseDescription, type MessageDescription } from './describe-message.ts';
+export { acceptInboundMail, AcceptInboundMailInput, dedupeKey, splitForDedupe } from './accept-inbound-mail.ts';

@@ -86,6 +86,7 @@ export type TicketsTable = {
   merged_into_id: string | null;
   plan_id: string | null;
   is_panic: ColumnType<boolean, boolean | undefined, boolean>;
+  mail_token: Generated<string>;
   created_at: CreatedAt;
   updated_at: Timestamp;
   solved_at: Date | null;
@@ -99,6 +100,9 @@ export type MessagesTable = {
   body: string;
   is_internal: boolean;
   channel: string;
+  quoted_body: ColumnType<string | null, string | null | undefined, string | null>;
+  body_html: ColumnType<string | null, string | null | undefined, string | null>;
+  inbound_mail_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 };
 
@@ -252,7 +256,102 @@ export type PriorityRulesTable = { id: Generated<string>; product: string | null
 /** 0005_routing: when routing last gave each agent a case. */
 export type RoutingAgentStateTable = { user_id: string; last_assigned_at: Date; assignments: ColumnType<number, number | undefined, number> };
 
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
+export type MailboxesTable = {
+  id: Generated<string>;
+  address: string;
+  name: Defaulted<string>;
+  team_id: Nullable<string>;
+  imap_url: Nullable<string>;
+  is_active: Defaulted<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+};
+
+export type MailboxImapStateTable = { mailbox_id: string; folder: string; uid_validity: string | number; last_uid: Defaulted<string | number>; updated_at: Timestamp };
+
+export type InboundMailState = 'received' | 'processed' | 'ignored' | 'duplicate' | 'rate-limited' | 'failed';
+export type InboundMailsTable = {
+  id: Generated<string>;
+  mailbox_id: Nullable<string>;
+  source: 'smtp' | 'imap' | 'api' | 'cli';
+  envelope_from: Nullable<string>;
+  envelope_to: Defaulted<string[]>;
+  message_id: Nullable<string>;
+  from_address: Nullable<string>;
+  dedupe_key: string;
+  raw: Buffer;
+  size: number;
+  state: Defaulted<InboundMailState>;
+  classification: Nullable<'normal' | 'auto-reply' | 'bounce' | 'feedback'>;
+  ticket_id: Nullable<string>;
+  created_message_id: Nullable<string>;
+  outcome: ColumnType<Record<string, unknown>, string | undefined, string>;
+  attempts: Defaulted<number>;
+  last_error: Nullable<string>;
+  received_at: CreatedAt;
+  processed_at: Nullable<Date | string>;
+};
+
+export type MailMessageIdsTable = {
+  message_id: string;
+  ticket_id: string;
+  message_ref: Nullable<string>;
+  direction: 'in' | 'out';
+  thread_index_root: Nullable<string>;
+  created_at: CreatedAt;
+};
+
+export type TicketParticipantsTable = { ticket_id: string; email: string; user_id: Nullable<string>; role: Defaulted<'cc'>; created_at: CreatedAt };
+
+export type MailAddressFlagsTable = {
+  address: string;
+  reason: string;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+  inbound_mail_id: Nullable<string>;
+  flagged_at: CreatedAt;
+};
+
+export type OutboundMailState = 'queued' | 'sending' | 'sent' | 'dead' | 'held';
+export type OutboundMailsTable = {
+  id: Generated<string>;
+  kind: string;
+  dedupe_key: string;
+  ticket_id: Nullable<string>;
+  message_ref: Nullable<string>;
+  from_address: string;
+  reply_to: Nullable<string>;
+  to_addresses: string[];
+  cc_addresses: Defaulted<string[]>;
+  subject: string;
+  message_id: string;
+  in_reply_to: Nullable<string>;
+  references_ids: Defaulted<string[]>;
+  auto_submitted: Defaulted<boolean>;
+  locale: Defaulted<string>;
+  text_body: string;
+  html_body: string;
+  headers: ColumnType<Record<string, string>, string | undefined, string>;
+  state: Defaulted<OutboundMailState>;
+  attempts: Defaulted<number>;
+  next_attempt_at: Timestamp;
+  locked_until: Nullable<Date | string>;
+  last_error: Nullable<string>;
+  sent_at: Nullable<Date | string>;
+  dead_at: Nullable<Date | string>;
+  created_at: CreatedAt;
+};
+
 export type DatabaseSchema = {
+  mailboxes: MailboxesTable;
+  mailbox_imap_state: MailboxImapStateTable;
+  inbound_mails: InboundMailsTable;
+  mail_message_ids: MailMessageIdsTable;
+  ticket_participants: TicketParticipantsTable;
+  mail_address_flags: MailAddressFlagsTable;
+  outbound_mails: OutboundMailsTable;
   calendars: CalendarsTable;
   plans: PlansTable;
   contracts: ContractsTable;

@@ -14,7 +14,9 @@ export type EventTopic =
   | 'organization.changed'
   | 'user.changed'
   | 'panic.pressed'
-  | 'sla.notice';
+  | 'sla.notice'
+  | 'mail.received'
+  | 'mail.queued';
 
 export type OutboxEvent = { id: string; topic: EventTopic; payload: Record<string, unknown>; attempts: number };
 
