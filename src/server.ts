@@ -31,10 +31,10 @@ export async function startServer(
     },
     { logger: config.logLevel === 'silent' ? false : { level: config.logLevel } },
   );
-  const processor = startOutboxProcessor(database, buildEventHandlers(database, realtime), {
+  const processor = startOutboxProcessor(database, buildEventHandlers(runtime, realtime), {
     onError: (error, event) => app.log.warn({ err: error, eventId: event.id, topic: event.topic }, 'outbox handler failed'),
   });
-  const jobs = startBackgroundJobs(database);
+  const jobs = startBackgroundJobs(runtime);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -35,7 +35,7 @@ describe('panic alert over server-sent events', () => {
     expect((await call(t.app, adminToken, 'PUT', `/api/v1/organizations/${organization.id}/contract`, contract)).statusCode).toBe(200);
     presser = await make.contact(organization.id);
     presserToken = await make.token(presser);
-    processor = startOutboxProcessor(t.database, buildEventHandlers(t.database, t.realtime), { pollIntervalMs: 20 });
+    processor = startOutboxProcessor(t.database, buildEventHandlers(t, t.realtime), { pollIntervalMs: 20 });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   });

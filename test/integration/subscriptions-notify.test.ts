@@ -51,7 +51,7 @@ describe('TAM subscriptions: followers hear of every new case with the environme
     elsewhereToken = await make.token(await make.contact((await make.organization()).id));
     const environment = await call(t.app, followerToken, 'PUT', `/api/v1/organizations/${watched.id}/environment`, { components, notes: 'Two data centres' });
     expect(environment.statusCode).toBe(200);
-    processor = startOutboxProcessor(t.database, buildEventHandlers(t.database, t.realtime), { pollIntervalMs: 60_000 });
+    processor = startOutboxProcessor(t.database, buildEventHandlers(t, t.realtime), { pollIntervalMs: 60_000 });
   });
   afterAll(async () => {
     await processor?.stop();

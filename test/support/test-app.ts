@@ -5,7 +5,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { createOrganization, type CreateOrganizationInput, type Organization } from '../../src/domain/accounts/index.ts';
 import { createApiToken, createUser, SYSTEM_ACTOR, type Actor, type CreateUserInput, type User } from '../../src/domain/identity/index.ts';
 import { buildApp } from '../../src/http/app.ts';
-import { loadConfig } from '../../src/platform/config.ts';
+import { loadConfig, type Config } from '../../src/platform/config.ts';
 import type { Database } from '../../src/platform/db/database.ts';
 import { createFileStore, type FileStore } from '../../src/platform/file-store.ts';
 import { createRealtimeHub, type RealtimeHub } from '../../src/platform/realtime.ts';
@@ -15,6 +15,7 @@ export type TestApp = {
   app: FastifyInstance & { routesWithoutPolicy: string[] };
   database: Database;
   files: FileStore;
+  config: Config;
   realtime: RealtimeHub;
   dataDir: string;
   close(): Promise<void>;
@@ -32,6 +33,7 @@ export async function createTestApp(): Promise<TestApp> {
     app,
     database,
     files,
+    config,
     realtime,
     dataDir,
     async close() {

@@ -113,6 +113,7 @@ export function eventPayload(ticket: Ticket, extra: Record<string, unknown> = {}
     assigneeId: ticket.assigneeId,
     status: ticket.status,
     priority: ticket.priority,
+    channel: ticket.channel,
     ...extra,
   };
 }
