@@ -34,12 +34,14 @@ export type Casebook = {
   contactId: string;
   organizationId: string;
   database: Database;
+  /** The built-in SMTP listener's port, when started with CASEBOOK_SMTP_LISTEN in `env`. */
+  smtpPort: number | undefined;
   /** Asks the outbox processor to poll now instead of at its next tick. */
   wakeOutbox(): void;
   stop(): Promise<void>;
 };
 
-export async function startCasebook(options: { databaseUrl?: string }): Promise<Casebook> {
+export async function startCasebook(options: { databaseUrl?: string; env?: Record<string, string> }): Promise<Casebook> {
   const dataDir = mkdtempSync(join(tmpdir(), 'casebook-bench-'));
   const config = loadConfig({
     PORT: '0',
@@ -48,6 +50,7 @@ export async function startCasebook(options: { databaseUrl?: string }): Promise<
     CASEBOOK_LOG_LEVEL: 'silent',
     CASEBOOK_DEMO: '0',
     ...(options.databaseUrl && { DATABASE_URL: options.databaseUrl }),
+    ...options.env,
   });
   const cleanup: Array<() => Promise<void>> = [async () => rmSync(dataDir, { recursive: true, force: true })];
   const stop = async () => {
@@ -77,6 +80,7 @@ export async function startCasebook(options: { databaseUrl?: string }): Promise<
       contactId: contact.id,
       organizationId: organization.id,
       database: runtime.database,
+      smtpPort: server.smtp?.port,
       wakeOutbox: () => server.processor.wake(),
       stop,
     };

@@ -6,6 +6,7 @@ import { addBackupCommands } from './commands/backup.command.ts';
 import { addDbCommands } from './commands/db.command.ts';
 import { addDemoCommands } from './commands/demo.command.ts';
 import { addMailCommands } from './commands/mail.command.ts';
+import { addMailboxCommands } from './commands/mailbox.command.ts';
 import { addSlaCommands } from './commands/sla.command.ts';
 import { addStartCommand } from './commands/start.command.ts';
 import { addUserCommands } from './commands/user.command.ts';
@@ -32,6 +33,7 @@ function buildProgram(context: CommandContext): Command {
   addBackupCommands(program, context);
   addSlaCommands(program, context);
   addMailCommands(program, context);
+  addMailboxCommands(program, context);
   return program;
 }
 

@@ -14,6 +14,7 @@ import { registerEventStreamRoute } from './routes/events/stream.route.ts';
 import { registerMeRoute } from './routes/identity/me.route.ts';
 import { registerNotificationRoutes } from './routes/identity/notifications.route.ts';
 import { registerSignInRoutes } from './routes/identity/sign-in.route.ts';
+import { registerMagicLinkRoutes } from './routes/identity/magic-link.route.ts';
 import { registerTeamRoutes } from './routes/identity/teams.route.ts';
 import { registerUserRoutes } from './routes/identity/users.route.ts';
 import { registerPanicRoutes } from './routes/panic/panic.route.ts';
@@ -31,7 +32,10 @@ import { registerMessageRoutes } from './routes/tickets/messages.route.ts';
 import { registerPresenceRoutes } from './routes/tickets/presence.route.ts';
 import { registerRatingRoutes } from './routes/tickets/ratings.route.ts';
 import { registerTicketRoutes } from './routes/tickets/tickets.route.ts';
+import { registerViewRoutes } from './routes/tickets/views.route.ts';
 import { registerTicketSlaRoutes } from './routes/sla/ticket-sla.route.ts';
+import { registerMailboxRoutes } from './routes/mail/mailboxes.route.ts';
+import { registerOutboundMailRoutes } from './routes/mail/outbound.route.ts';
 import type { AppServices } from './services.ts';
 
 export type BuildAppOptions = { logger?: boolean | { level: string } };
@@ -41,7 +45,8 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // Off unless configured: X-Forwarded-For from anyone else would let a client pick its IP (and dodge throttling).
+    trustProxy: services.config.trustProxy,
     ajv: undefined,
   });
   app.decorate('services', services);
@@ -74,6 +79,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   app.get('/api/openapi.json', { config: { policy: 'public' }, schema: { hide: true } }, async () => app.swagger());
   registerHealthRoutes(app);
   registerSignInRoutes(app);
+  registerMagicLinkRoutes(app);
   registerMeRoute(app);
   registerNotificationRoutes(app);
   registerUserRoutes(app);
@@ -93,8 +99,11 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   registerRatingRoutes(app);
   registerPresenceRoutes(app);
   registerLinkRoutes(app);
+  registerViewRoutes(app);
   registerAttachmentRoutes(app);
   registerTicketSlaRoutes(app);
+  registerMailboxRoutes(app);
+  registerOutboundMailRoutes(app);
   registerEventStreamRoute(app);
   registerControlRoute(app);
   await installWebAssets(app);

@@ -1,6 +1,10 @@
-import { autoAssignHandler } from '../domain/routing/index.ts';
+import { autoAssignHandler, startShiftReoffer } from '../domain/routing/index.ts';
 import { slaEventHandler, startSlaTimer } from '../domain/sla/index.ts';
 import { notifySubscribersOfNewCase } from '../domain/subscriptions/index.ts';
+import { startImapPoller } from '../channels/imap-poller.ts';
+import { startSmtpSender } from '../channels/smtp-sender.ts';
+import { configureOutboundMail, inboundMailHandler, mailOutboundHandler, startInboundRequeue } from '../domain/mail/index.ts';
+import { startEmailNotificationJob } from '../domain/notifications/index.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import type { EventHandler } from '../platform/outbox/processor.ts';
 import type { RealtimeHub } from '../platform/realtime.ts';
@@ -11,6 +15,7 @@ export type JobDeps = Pick<Runtime, 'database' | 'files' | 'config'>;
 
 export function buildEventHandlers(deps: JobDeps, realtime: RealtimeHub): EventHandler[] {
   const { database } = deps;
+  configureOutboundMail(deps.config.mail);
   return [
     realtime.outboxHandler,
     // Routing: a new case goes to an agent of its team by the team's strategy (before the TAM hears of it).
@@ -19,6 +24,10 @@ export function buildEventHandlers(deps: JobDeps, realtime: RealtimeHub): EventH
     { name: 'subscriptions', topics: ['ticket.created'], handle: async (event) => void (await notifySubscribersOfNewCase(database.db, event.payload)) },
     // SLA clocks: recomputed from the case history on every event that can move them (idempotent).
     slaEventHandler(database.db),
+    // Outbound mail: agents' public replies to the requester and CC'd people, acknowledgements of cases opened by mail.
+    mailOutboundHandler(database.db),
+    // Inbound mail: each stored mail becomes a case or a message (threading, sender → contact, bounces, rate limit).
+    inboundMailHandler(deps),
   ];
 }
 
@@ -26,7 +35,36 @@ export type BackgroundJob = { name: string; stop(): Promise<void> };
 
 /** Periodic jobs started beside the HTTP server (timers; each must be safe with several app nodes). */
 export function startBackgroundJobs(deps: JobDeps): BackgroundJob[] {
-  const { database } = deps;
+  const { database, config } = deps;
   // SLA timer: warnings and breaches at their moment (FOR UPDATE SKIP LOCKED + one notice per threshold).
-  return [startSlaTimer(database.db)];
+  const jobs: BackgroundJob[] = [startSlaTimer(database.db)];
+  // Routing: cases left waiting while nobody was on shift are offered again once someone is (every minute).
+  jobs.push(startShiftReoffer(database.db));
+  // Inbound mail whose processing ran out of outbox retries is handed over again (or parked as failed).
+  jobs.push(startInboundRequeue(database.db));
+  // IMAP intake: one connection per active mailbox with an IMAP URL (a lease per mailbox across nodes);
+  // the mailbox list is read again every 30 s, so it costs one small query while there is none.
+  const warnsImap = !['error', 'fatal', 'silent'].includes(config.logLevel);
+  jobs.push(
+    startImapPoller(database.db, {
+      pollSeconds: config.imapPollSeconds,
+      // The embedded database admits one process: a fixed holder takes its leases back at once after a crash.
+      holder: database.engine === 'pglite' ? 'embedded' : undefined,
+      onError: (error, mailbox) => {
+        if (!warnsImap) return;
+        const reason = error instanceof Error ? error.message : String(error);
+        process.stdout.write(`${JSON.stringify({ level: 40, time: Date.now(), msg: 'IMAP polling failed, retrying', mailbox: mailbox?.address, err: reason })}\n`);
+      },
+    }),
+  );
+  // Outbound mail: due e-mail notifications become mail (in the recipient's working hours), and the
+  // SMTP sender delivers the queue (retries with backoff, dead letters) when CASEBOOK_SMTP_URL is set.
+  configureOutboundMail(config.mail);
+  const logMail = (level: 'info' | 'warn', msg: string, details: Record<string, unknown> = {}) => {
+    if (!warnsImap) return;
+    process.stdout.write(`${JSON.stringify({ level: level === 'warn' ? 40 : 30, time: Date.now(), msg, ...details })}\n`);
+  };
+  jobs.push(startEmailNotificationJob(database.db, { onError: (error) => logMail('warn', 'e-mail notifications failed', { err: String(error) }) }));
+  jobs.push(startSmtpSender(database.db, { smtpUrl: config.mail.smtpUrl, maxAttempts: config.mail.maxAttempts, retryBaseMs: config.mail.retryBaseMs, log: logMail }));
+  return jobs;
 }

@@ -1,7 +1,7 @@
 import type { Executor } from './db/database.ts';
 
 export type AuditEntry = {
-  subjectType: 'ticket' | 'organization' | 'user' | 'team' | 'environment' | 'plan' | 'contract';
+  subjectType: 'ticket' | 'organization' | 'user' | 'team' | 'environment' | 'plan' | 'contract' | 'mailbox';
   subjectId: string;
   ticketId?: string | null;
   actorId: string | null;

@@ -1,21 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { REPO_ROOT } from '../cli/cli-harness.ts';
 import { apiSession, expectAccessible, newPage, screenshot, signInUi, startWorld, type World } from './support/e2e-harness.ts';
-
-type Tree = { [key: string]: string | Tree };
-const flatten = (tree: Tree, prefix = ''): string[] => Object.entries(tree).flatMap(([key, value]) => (typeof value === 'string' ? [`${prefix}${key}`] : flatten(value, `${prefix}${key}.`)));
-const KEYS = flatten(JSON.parse(readFileSync(`${REPO_ROOT}/web/src/i18n/en.json`, 'utf8')) as Tree);
-const NAMESPACES = [...new Set(KEYS.map((key) => key.split('.')[0]!))];
-const RAW_KEY = new RegExp(`\\b(${NAMESPACES.join('|')})\\.[A-Za-z][\\w-]*(\\.[\\w-]+)*`, 'g');
-
-/** No translation key shows as text (an untranslated string would). */
-async function expectNoRawKeys(page: Page, screen: string): Promise<void> {
-  const text = await page.locator('body').innerText();
-  const raw = (text.match(RAW_KEY) ?? []).filter((match) => KEYS.some((key) => match === key || key.startsWith(`${match}.`)));
-  expect(raw, `raw i18n keys on ${screen}`).toEqual([]);
-}
+import { expectNoRawKeys } from './support/i18n-keys.ts';
 
 describe('the French UI in a real browser', () => {
   let world: World;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlan, type Plan } from '../../src/domain/plans/index.ts';
-import { autoAssignHandler, autoAssignTicket } from '../../src/domain/routing/index.ts';
+import { autoAssignHandler, autoAssignTicket, reofferWaitingCases } from '../../src/domain/routing/index.ts';
 import { SYSTEM_ACTOR } from '../../src/domain/identity/index.ts';
 import { startOutboxProcessor } from '../../src/platform/outbox/processor.ts';
 import { call, createTestApp, type TestApp } from '../support/test-app.ts';
@@ -88,6 +88,25 @@ describe('automatic assignment of new cases', () => {
     const skipped = (await timelineOf(p3.id)).find((item) => item.action === 'ticket.auto-assign-skipped')!;
     expect(skipped.changes).toMatchObject({ rule: 'nobody-on-shift', strategy: 'round-robin' });
     expect(String(skipped.changes.reason)).toContain('none on shift');
+  });
+
+  it('a P3 left waiting at night is offered again when the first agent comes on shift (and only then)', async () => {
+    const { team, agents } = await w.team([PARIS, MONTREAL], 'round-robin');
+    const waiting = await w.openCase({ teamId: team.id, priority: 'P3' });
+    const byHand = await w.openCase({ teamId: team.id, priority: 'P3' });
+    for (const ticket of [waiting, byHand]) expect(await autoAssignTicket(w.db, ticket.id, { now: NIGHT })).toMatchObject({ outcome: 'left-unassigned' });
+    // An agent took the second case by hand, then gave it back: people decided, routing leaves it alone.
+    for (const assigneeId of [agents[0]!.id, null]) expect((await call(t.app, w.dispatcherToken, 'PATCH', `/api/v1/tickets/${byHand.id}`, { assigneeId })).statusCode).toBe(200);
+    const entriesBefore = (await timelineOf(waiting.id)).length;
+    await reofferWaitingCases(w.db, { now: NIGHT });
+    expect(await assigneeOf(waiting.id)).toBeNull();
+    expect((await timelineOf(waiting.id)).length).toBe(entriesBefore);
+    // 08:00 UTC = 09:00 in Paris: the Paris agent's shift starts.
+    await reofferWaitingCases(w.db, { now: new Date('2026-03-04T08:05:00Z') });
+    const paris = agents.find((agent) => agent.timeZone === 'Europe/Paris')!;
+    expect(await assigneeOf(waiting.id)).toBe(paris.id);
+    expect((await timelineOf(waiting.id)).find((item) => item.action === 'ticket.auto-assigned')!.changes).toMatchObject({ trigger: 'shift-start', strategy: 'round-robin' });
+    expect(await assigneeOf(byHand.id)).toBeNull();
   });
 
   it('a senior-only plan case never goes to a non-senior agent, and routes through the plan team', async () => {

@@ -107,6 +107,25 @@ describe('users and teams', () => {
     expect(other.statusCode).toBe(403);
   });
 
+  it('changing one\'s own password needs the current one; an admin resets another user\'s without it', async () => {
+    const self = await make.agent({ password: 'first password 1' });
+    const token = await make.token(self);
+    const signIn = (password: string) => call(t.app, null, 'POST', '/api/v1/auth/login', { email: self.email, password });
+    for (const body of [{ password: 'second password 2' }, { password: 'second password 2', currentPassword: 'not it at all' }]) {
+      const refused = await call(t.app, token, 'PATCH', `/api/v1/users/${self.id}`, body);
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().code).toBe('PASSWORD_CURRENT_INVALID');
+    }
+    expect((await signIn('first password 1')).statusCode).toBe(200);
+    const changed = await call(t.app, token, 'PATCH', `/api/v1/users/${self.id}`, { password: 'second password 2', currentPassword: 'first password 1' });
+    expect(changed.statusCode).toBe(200);
+    expect((await signIn('first password 1')).statusCode).toBe(401);
+    expect((await signIn('second password 2')).statusCode).toBe(200);
+    const reset = await call(t.app, adminToken, 'PATCH', `/api/v1/users/${self.id}`, { password: 'third password 3' });
+    expect(reset.statusCode).toBe(200);
+    expect((await signIn('third password 3')).statusCode).toBe(200);
+  });
+
   it('GET /api/v1/me returns the signed-in user, for agents and contacts', async () => {
     const me = await call(t.app, agentToken, 'GET', '/api/v1/me');
     expect(me.statusCode).toBe(200);

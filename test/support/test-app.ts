@@ -21,10 +21,10 @@ export type TestApp = {
   close(): Promise<void>;
 };
 
-export async function createTestApp(): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'casebook-test-'));
-  const config = { ...loadConfig({}), dataDir, maxAttachmentBytes: 64 * 1024, logLevel: 'silent' as const };
+  const config = { ...loadConfig(env), dataDir, maxAttachmentBytes: 64 * 1024, logLevel: 'silent' as const };
   const files = createFileStore(join(dataDir, 'files'));
   const realtime = createRealtimeHub(database);
   await realtime.start();

@@ -56,6 +56,7 @@ export function addStartCommand(program: Command, context: CommandContext, runCl
       });
       write(`Casebook is running at ${server.url} (${runtime.database.engine}${config.databaseUrl ? '' : `, data in ${config.dataDir}`})`);
       write(`API docs: ${server.url}/api/docs`);
+      if (server.smtp) write(`SMTP listener for inbound mail on ${server.smtp.host}:${server.smtp.port}${config.smtpTlsCert ? ' (STARTTLS)' : ''}`);
       const shutdown = async (signal: string) => {
         write(`${signal}: stopping…`);
         await server.stop();

@@ -12,6 +12,10 @@ export const IDENTITY_ERRORS = {
   AUTH_RATE_LIMITED: 'Too many failed sign-ins. Wait a few minutes and try again.',
   CSRF_TOKEN_INVALID: 'This request needs the X-CSRF-Token header of your session.',
   FORBIDDEN: 'You are not allowed to do this.',
+  MAGIC_LINK_INVALID: 'This sign-in link is not valid. Ask for a new one.',
+  MAGIC_LINK_EXPIRED: 'This sign-in link has expired. Ask for a new one.',
+  MAGIC_LINK_USED: 'This sign-in link has already been used. Ask for a new one.',
+  PASSWORD_CURRENT_INVALID: 'To change your password, give your current password (currentPassword).',
 } as const;
 
 export type IdentityErrorCode = keyof typeof IDENTITY_ERRORS;

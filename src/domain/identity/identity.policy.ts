@@ -1,7 +1,7 @@
 import type { Actor, User } from './identity.types.ts';
 import { isAdmin, isAgent } from './identity.types.ts';
 
-export type IdentityAction = 'user.create' | 'user.read' | 'user.update' | 'user.update-privileged' | 'team.create' | 'team.read' | 'token.create';
+export type IdentityAction = 'user.create' | 'user.read' | 'user.update' | 'user.update-privileged' | 'team.create' | 'team.update' | 'team.read' | 'token.create';
 type UserSubject = Pick<User, 'id' | 'kind' | 'organizationId'>;
 
 /**
@@ -27,6 +27,7 @@ export function canIdentity(actor: Actor, action: IdentityAction, subject?: User
     case 'team.read':
       return isAgent(actor);
     case 'team.create':
+    case 'team.update':
     case 'token.create':
       return false;
   }

@@ -117,6 +117,11 @@ export async function findUserById(executor: Executor, id: string): Promise<User
   return toUser(row, (await teamIdsByUser(executor, [id])).get(id) ?? []);
 }
 
+export async function findPasswordHash(executor: Executor, id: string): Promise<string | null> {
+  const row = await executor.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
+  return row?.password_hash ?? null;
+}
+
 export async function findUserByEmail(executor: Executor, email: string): Promise<(User & { passwordHash: string | null }) | undefined> {
   const row = await executor
     .selectFrom('users')
@@ -186,6 +191,37 @@ export async function listTeamRows(executor: Executor): Promise<Team[]> {
     memberIds: members.filter((member) => member.team_id === row.id).map((member) => member.user_id),
     createdAt: row.created_at.toISOString(),
   }));
+}
+
+export async function findTeam(executor: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<Team | undefined> {
+  let query = executor.selectFrom('teams').selectAll().where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  if (!row) return undefined;
+  const members = await executor.selectFrom('team_members').select('user_id').where('team_id', '=', id).orderBy('user_id').execute();
+  return { id: row.id, name: row.name, leadId: row.lead_id, memberIds: members.map((member) => member.user_id), createdAt: row.created_at.toISOString() };
+}
+
+export async function updateTeamRow(executor: Executor, id: string, patch: { name?: string; leadId?: string | null }): Promise<void> {
+  if (patch.name === undefined && patch.leadId === undefined) return;
+  await executor
+    .updateTable('teams')
+    .set({ ...(patch.name !== undefined && { name: patch.name }), ...(patch.leadId !== undefined && { lead_id: patch.leadId }) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Makes the team's membership exactly `memberIds`. */
+export async function replaceTeamMembers(executor: Executor, teamId: string, memberIds: string[]): Promise<void> {
+  let removal = executor.deleteFrom('team_members').where('team_id', '=', teamId);
+  if (memberIds.length > 0) removal = removal.where('user_id', 'not in', memberIds);
+  await removal.execute();
+  if (memberIds.length === 0) return;
+  await executor
+    .insertInto('team_members')
+    .values(memberIds.map((userId) => ({ team_id: teamId, user_id: userId })))
+    .onConflict((conflict) => conflict.columns(['team_id', 'user_id']).doNothing())
+    .execute();
 }
 
 export async function countUsersWithIds(executor: Executor, ids: string[], kind: 'agent' | 'contact'): Promise<number> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Executor } from '../../platform/db/database.ts';
 import { identityError } from './identity.errors.ts';
 import { countRecentLoginFailures, deleteSession, findSessionActor, findUserByEmail, insertSession, recordLoginFailure } from './identity.repo.ts';
 import type { Actor, User } from './identity.types.ts';
@@ -32,12 +32,17 @@ export async function signIn(db: Db, input: SignInInput, ip: string): Promise<Si
     await recordLoginFailure(db, input.email, ip);
     throw identityError('AUTH_INVALID_CREDENTIALS');
   }
+  const { passwordHash: _hidden, ...publicUser } = user;
+  return openSession(db, publicUser);
+}
+
+/** A new browser session for a user whose identity is proven (password, magic link). */
+export async function openSession(executor: Executor, user: User): Promise<SignInResult> {
   const sessionToken = newSecretToken('cbs_');
   const csrfToken = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 86_400_000);
-  await insertSession(db, hashSecretToken(sessionToken), user.id, csrfToken, expiresAt);
-  const { passwordHash: _hidden, ...publicUser } = user;
-  return { sessionToken, csrfToken, user: publicUser, expiresAt };
+  await insertSession(executor, hashSecretToken(sessionToken), user.id, csrfToken, expiresAt);
+  return { sessionToken, csrfToken, user, expiresAt };
 }
 
 export async function signOut(db: Db, sessionToken: string): Promise<void> {

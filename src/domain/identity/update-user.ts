@@ -5,9 +5,9 @@ import { enqueueEvent } from '../../platform/outbox/outbox.ts';
 import { actorIdOrNull, kindForRoles } from './create-user.ts';
 import { identityError } from './identity.errors.ts';
 import { canIdentity } from './identity.policy.ts';
-import { findUserById, updateUserRow } from './identity.repo.ts';
+import { findPasswordHash, findUserById, updateUserRow } from './identity.repo.ts';
 import { Role, SupportLine, TimeZone, WorkingHours, type Actor, type User } from './identity.types.ts';
-import { hashPassword } from './password.ts';
+import { hashPassword, verifyPassword } from './password.ts';
 
 export const UpdateUserInput = z
   .object({
@@ -22,6 +22,7 @@ export const UpdateUserInput = z
     maxOpenCases: z.number().int().min(0).max(10000).nullable().optional(),
     isActive: z.boolean().optional(),
     password: z.string().min(10).max(200).optional(),
+    currentPassword: z.string().max(200).optional().describe('Required when users change their own password'),
   })
   .strict();
 export type UpdateUserInput = z.infer<typeof UpdateUserInput>;
@@ -36,7 +37,12 @@ export async function updateUser(db: Db, actor: Actor, userId: string, input: Up
     const touchesPrivileged = PRIVILEGED_FIELDS.some((field) => input[field] !== undefined);
     if (touchesPrivileged && !canIdentity(actor, 'user.update-privileged', current)) throw identityError('FORBIDDEN');
     if (input.roles && kindForRoles(input.roles, current.organizationId) !== current.kind) throw identityError('USER_ROLES_INVALID');
-    const { password, ...fields } = input;
+    const { password, currentPassword, ...fields } = input;
+    // Someone at an unattended, signed-in browser must not be able to take the account over.
+    if (password !== undefined && actor.userId === userId) {
+      const stored = await findPasswordHash(tx, userId);
+      if (!stored || currentPassword === undefined || !(await verifyPassword(stored, currentPassword))) throw identityError('PASSWORD_CURRENT_INVALID');
+    }
     const updated = await updateUserRow(tx, userId, {
       ...fields,
       email: fields.email?.toLowerCase(),

@@ -2,18 +2,19 @@ import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { actorIdOrNull, identityError, type Actor } from '../identity/index.ts';
-import { BusinessCalendar, holidaysFromIcs } from '../sla/index.ts';
+import { BusinessCalendar } from '../sla/index.ts';
+import { expandIcsHolidays } from './import-holidays.ts';
 import { plansError } from './plans.errors.ts';
 import { canPlans } from './plans.policy.ts';
 import { findCalendar, findCalendarByName, insertCalendar, listCalendarRows } from './plans.repo.ts';
-import type { Calendar } from './plans.types.ts';
+import { IcsYears, type Calendar } from './plans.types.ts';
 
 export const CreateCalendarInput = z
   .object({
     name: z.string().trim().min(1).max(100),
     definition: BusinessCalendar,
     icsHolidays: z.string().max(2_000_000).optional().describe('An .ics file whose events (RRULE expanded) become holidays'),
-    icsYears: z.object({ from: z.number().int().min(1970).max(2200), to: z.number().int().min(1970).max(2200) }).strict().optional(),
+    icsYears: IcsYears.optional(),
   })
   .strict();
 export type CreateCalendarInput = z.infer<typeof CreateCalendarInput>;
@@ -22,17 +23,7 @@ export type CreateCalendarInput = z.infer<typeof CreateCalendarInput>;
 export async function createCalendar(db: Db, actor: Actor, input: CreateCalendarInput, now = new Date()): Promise<Calendar> {
   if (!canPlans(actor, 'plan.manage')) throw identityError('FORBIDDEN');
   let holidays = input.definition.holidays;
-  if (input.icsHolidays) {
-    const from = input.icsYears?.from ?? now.getUTCFullYear();
-    const to = input.icsYears?.to ?? from + 2;
-    let dates: string[];
-    try {
-      dates = holidaysFromIcs(input.icsHolidays, from, to);
-    } catch (error) {
-      throw plansError('CALENDAR_ICS_INVALID', { reason: error instanceof Error ? error.message : String(error) });
-    }
-    holidays = [...holidays, ...dates];
-  }
+  if (input.icsHolidays) holidays = [...holidays, ...expandIcsHolidays(input.icsHolidays, input.icsYears, now)];
   const definition = BusinessCalendar.parse({ ...input.definition, holidays });
   return db.transaction().execute(async (tx) => {
     if (await findCalendarByName(tx, input.name)) throw plansError('CALENDAR_NAME_TAKEN', { name: input.name });

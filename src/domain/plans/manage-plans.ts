@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
 import { diffFields, recordAudit } from '../../platform/audit.ts';
+import { enqueueEvent } from '../../platform/outbox/outbox.ts';
 import { actorIdOrNull, identityError, teamExists, type Actor } from '../identity/index.ts';
 import { plansError } from './plans.errors.ts';
 import { canPlans } from './plans.policy.ts';
@@ -44,7 +45,10 @@ export async function createPlan(db: Db, actor: Actor, input: CreatePlanInput): 
   });
 }
 
-/** Changing a plan takes effect on clocks as they are next recomputed (an event on the case). */
+/** The plan fields the SLA clocks read: changing one recomputes the clocks of the plan's open cases. */
+const CLOCK_FIELDS = ['calendarId', 'targets', 'pauseStatuses', 'warningThresholds'] as const;
+
+/** Changing a plan's calendar, targets, pauses or warnings recomputes its open cases' clocks (outbox `plan.changed`). */
 export async function updatePlan(db: Db, actor: Actor, id: string, input: UpdatePlanInput): Promise<Plan> {
   if (!canPlans(actor, 'plan.manage')) throw identityError('FORBIDDEN');
   await checkReferences(db, input);
@@ -52,7 +56,9 @@ export async function updatePlan(db: Db, actor: Actor, id: string, input: Update
     const current = await findPlan(tx, id);
     if (!current) throw plansError('PLAN_NOT_FOUND');
     const updated = (await updatePlanRow(tx, id, input))!;
-    await recordAudit(tx, { subjectType: 'plan', subjectId: id, actorId: actorIdOrNull(actor), action: 'plan.updated', changes: diffFields(current as unknown as Record<string, unknown>, input) });
+    const changes = diffFields(current as unknown as Record<string, unknown>, input);
+    await recordAudit(tx, { subjectType: 'plan', subjectId: id, actorId: actorIdOrNull(actor), action: 'plan.updated', changes });
+    if (CLOCK_FIELDS.some((field) => field in changes)) await enqueueEvent(tx, 'plan.changed', { planId: id, changed: Object.keys(changes) });
     return updated;
   });
 }

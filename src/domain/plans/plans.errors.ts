@@ -6,6 +6,7 @@ export const PLANS_ERRORS = {
   CALENDAR_NOT_FOUND: 'No such calendar.',
   CALENDAR_NAME_TAKEN: 'A calendar with this name already exists.',
   CALENDAR_ICS_INVALID: 'The iCalendar file could not be read.',
+  CALENDAR_INVALID: 'This change would leave the calendar without opening hours or otherwise invalid.',
   CONTRACT_INVALID: 'A contract ends on or after the day it starts.',
 } as const;
 

@@ -50,9 +50,21 @@ export async function updateCalendarDefinition(executor: Executor, id: string, d
   return row ? toCalendar(row) : undefined;
 }
 
-export async function findCalendar(executor: Executor, id: string): Promise<Calendar | undefined> {
-  const row = await executor.selectFrom('calendars').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findCalendar(executor: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<Calendar | undefined> {
+  let query = executor.selectFrom('calendars').selectAll().where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
   return row ? toCalendar(row) : undefined;
+}
+
+export async function renameCalendar(executor: Executor, id: string, name: string): Promise<Calendar | undefined> {
+  const row = await executor.updateTable('calendars').set({ name, updated_at: sql<Date>`now()` }).where('id', '=', id).returningAll().executeTakeFirst();
+  return row ? toCalendar(row) : undefined;
+}
+
+/** The plans whose coverage calendar this is (their open cases move when it changes). */
+export async function listPlanIdsUsingCalendar(executor: Executor, calendarId: string): Promise<string[]> {
+  return (await executor.selectFrom('plans').select('id').where('calendar_id', '=', calendarId).execute()).map((row) => row.id);
 }
 
 export async function findCalendarByName(executor: Executor, name: string): Promise<{ id: string } | undefined> {

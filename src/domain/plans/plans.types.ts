@@ -16,6 +16,12 @@ export type PriorityTargets = z.infer<typeof PriorityTargets>;
 export const PlanTargets = z.object({ P1: PriorityTargets, P2: PriorityTargets, P3: PriorityTargets, P4: PriorityTargets }).strict();
 export type PlanTargets = z.infer<typeof PlanTargets>;
 
+/** The years of an .ics import whose occurrences are kept. */
+export const IcsYears = z
+  .object({ from: z.number().int().min(1970).max(2200), to: z.number().int().min(1970).max(2200) })
+  .strict()
+  .describe('Years whose occurrences are kept (default: this year and the next two)');
+
 export const PAUSABLE_STATUSES = ['pending-customer', 'pending-vendor', 'on-hold'] as const;
 
 export const Calendar = z.object({

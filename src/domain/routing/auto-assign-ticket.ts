@@ -17,14 +17,16 @@ export type AutoAssignOutcome =
  * and its reason go on the case's audit timeline; a case routed through its plan's team joins
  * that team's queue even when nobody could take it.
  */
-export async function autoAssignTicket(db: Db, ticketId: string, options: { now?: Date } = {}): Promise<AutoAssignOutcome> {
+export async function autoAssignTicket(db: Db, ticketId: string, options: { now?: Date; reoffer?: boolean } = {}): Promise<AutoAssignOutcome> {
   const now = options.now ?? new Date();
+  // A re-offer (shift start) looks again at a case routing left waiting; it records only a success.
+  const reoffer = options.reoffer ?? false;
   return db.transaction().execute(async (tx): Promise<AutoAssignOutcome> => {
     const ticket = await lockTicketForRouting(tx, ticketId);
     if (!ticket) return { outcome: 'not-routed', assigneeId: null, reason: 'no such case' };
     if (ticket.assigneeId) return { outcome: 'not-routed', assigneeId: ticket.assigneeId, reason: 'the case already has an assignee' };
     if (!isOpenStatus(ticket.status) || ticket.mergedIntoId) return { outcome: 'not-routed', assigneeId: null, reason: 'the case is no longer open' };
-    if (await hasRoutingDecision(tx, ticket.id)) return { outcome: 'not-routed', assigneeId: null, reason: 'routing already decided about this case' };
+    if (!reoffer && (await hasRoutingDecision(tx, ticket.id))) return { outcome: 'not-routed', assigneeId: null, reason: 'routing already decided about this case' };
     const plan = await planOfCase(tx, ticket);
     const teamId = ticket.teamId ?? plan?.teamId ?? null;
     if (!teamId) return { outcome: 'not-routed', assigneeId: null, reason: 'the case has no team and its plan names none' };
@@ -32,13 +34,14 @@ export async function autoAssignTicket(db: Db, ticketId: string, options: { now?
     if (!decision) return { outcome: 'not-routed', assigneeId: null, reason: 'the team routes manually' };
 
     const { choice, routing } = decision;
-    const details = { strategy: routing.strategy, rule: choice.rule, reason: choice.reason, planId: plan?.id ?? null };
+    const details = { strategy: routing.strategy, rule: choice.rule, reason: choice.reason, planId: plan?.id ?? null, ...(reoffer && { trigger: 'shift-start' }) };
     const teamChange = ticket.teamId === null ? { teamId } : {};
     if (choice.assigneeId) {
       await routeTicket(tx, ticket, { assigneeId: choice.assigneeId, ...teamChange, actorId: null, action: 'ticket.auto-assigned', topic: 'ticket.assigned', details });
       await recordRoutedAssignment(tx, teamId, choice.assigneeId, now);
       return { outcome: 'assigned', assigneeId: choice.assigneeId, teamId, reason: choice.reason };
     }
+    if (reoffer) return { outcome: 'left-unassigned', assigneeId: null, teamId, reason: choice.reason };
     if (ticket.teamId === null) {
       await routeTicket(tx, ticket, { assigneeId: null, teamId, actorId: null, action: 'ticket.auto-assign-skipped', topic: 'ticket.updated', details });
     } else {

@@ -5,6 +5,7 @@ export { chooseAssignee, isAtCapacity } from './choose-assignee.ts';
 export { isOnShift, nextShiftMoment } from './on-shift.ts';
 export { derivePriority, type PriorityFacts } from './derive-priority.ts';
 export { autoAssignTicket, autoAssignHandler, type AutoAssignOutcome } from './auto-assign-ticket.ts';
+export { reofferWaitingCases, startShiftReoffer, type ReofferResult } from './reoffer-waiting-cases.ts';
 export { escalateCase, EscalateCaseInput, Escalation } from './escalate-case.ts';
 export { setTeamRouting, SetTeamRoutingInput, getTeamRouting } from './set-team-routing.ts';
 export { getWorkload, WorkloadQuery, Workload } from './get-workload.ts';

@@ -151,3 +151,44 @@ export async function deletePriorityRuleRow(executor: Executor, id: string): Pro
   const row = await executor.deleteFrom('priority_rules').where('id', '=', id).returningAll().executeTakeFirst();
   return row ? toPriorityRule(row) : undefined;
 }
+
+/**
+ * Open, unassigned cases that automatic routing left waiting (nobody on shift) in a team that routes
+ * automatically, most urgent and oldest first: the shift-start re-offer looks at them again.
+ */
+export async function listCasesWaitingForShift(executor: Executor, limit: number): Promise<string[]> {
+  const rows = await executor
+    .selectFrom('tickets')
+    .innerJoin('team_routing', 'team_routing.team_id', 'tickets.team_id')
+    .select('tickets.id')
+    .where('tickets.is_open', '=', true)
+    .where('tickets.assignee_id', 'is', null)
+    .where('tickets.merged_into_id', 'is', null)
+    .where('team_routing.strategy', '<>', 'manual')
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('audit_events')
+          .select('audit_events.id')
+          .whereRef('audit_events.ticket_id', '=', 'tickets.id')
+          .where('audit_events.action', '=', 'ticket.auto-assign-skipped'),
+      ),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('audit_events')
+            .select('audit_events.id')
+            .whereRef('audit_events.ticket_id', '=', 'tickets.id')
+            // Routed since, escalated, or assigned/unassigned by hand: people decided, leave it alone.
+            .where((eb) =>
+              eb.or([eb('audit_events.action', 'in', ['ticket.auto-assigned', 'ticket.escalated']), eb.and([eb('audit_events.action', '=', 'ticket.updated'), sql<boolean>`audit_events.changes ? 'assigneeId'`])]),
+            ),
+        ),
+      ),
+    )
+    .orderBy('tickets.priority')
+    .orderBy('tickets.created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.id);
+}

@@ -31,6 +31,8 @@ export type CompiledCalendar = {
   yearlyHolidays: ReadonlySet<string>;
   /** Memo of dayIntervals() per civil day (bounded; the calendar is immutable once compiled). */
   dayCache: Map<number, readonly Interval[]>;
+  /** Memo of isBusinessDate() per civil day (business-day targets test dates one by one). */
+  businessDates: Map<number, boolean>;
 };
 
 /** A schedule with no business time for this many days in a row is treated as never open. */
@@ -72,6 +74,7 @@ export function compileCalendar(calendar: BusinessCalendar): CompiledCalendar {
     holidayDates,
     yearlyHolidays,
     dayCache: new Map(),
+    businessDates: new Map(),
   };
   compiled.set(calendar, result);
   return result;
@@ -84,7 +87,12 @@ export function isHoliday(cal: CompiledCalendar, day: number): boolean {
 
 /** A local date with opening hours that is not a holiday. */
 export function isBusinessDate(cal: CompiledCalendar, day: number): boolean {
-  return (cal.week[weekdayIndex(day)]?.length ?? 0) > 0 && !isHoliday(cal, day);
+  const cached = cal.businessDates.get(day);
+  if (cached !== undefined) return cached;
+  const result = (cal.week[weekdayIndex(day)]?.length ?? 0) > 0 && !isHoliday(cal, day);
+  if (cal.businessDates.size >= DAY_CACHE_LIMIT) cal.businessDates.clear();
+  cal.businessDates.set(day, result);
+  return result;
 }
 
 const NO_INTERVALS: readonly Interval[] = Object.freeze([]);

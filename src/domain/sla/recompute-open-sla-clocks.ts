@@ -1,13 +1,16 @@
 /**
  * Recomputes the clocks of every open case (of some plans) after a policy change: a calendar
- * holiday added, a target or a pause status changed. Batches of cases, each batch one transaction
- * (lock the cases, load their histories in three queries, compute in process, one upsert); up to
- * `concurrency` batches in flight on PostgreSQL. Closed cases keep the clocks they stopped with.
+ * holiday added, a target or a pause status changed. Cases are taken in keyset pages by id;
+ * each batch is one transaction (lock and read the cases, read their histories and stored clocks,
+ * compute in process, one set-based UPDATE of the clocks that changed), so a batch costs the same
+ * few statements whatever its size. Up to `concurrency` batches in flight on PostgreSQL. The
+ * result is the one the per-event recomputation gives (same function); closed cases keep the
+ * clocks they stopped with.
  */
 import type { Db } from '../../platform/db/database.ts';
 import { createPolicyCache } from './clock-policy.ts';
-import { recomputeCaseBatch, type RecomputeResult } from './recompute-ticket-sla.ts';
-import { listCaseIds } from './sla.repo.ts';
+import { recomputeCaseBatch, type RecomputePhases, type RecomputeResult } from './recompute-ticket-sla.ts';
+import { listCaseIds, preferIndexLookups } from './sla.repo.ts';
 
 export type RecomputeOpenOptions = {
   planIds?: readonly string[];
@@ -15,6 +18,8 @@ export type RecomputeOpenOptions = {
   concurrency?: number;
   now?: Date;
   onProgress?: (done: number) => void;
+  /** Summed time per phase (load, compute, write) over the batches, filled in when given. */
+  phases?: RecomputePhases;
 };
 
 export async function recomputeOpenSlaClocks(db: Db, options: RecomputeOpenOptions = {}): Promise<RecomputeResult> {
@@ -31,7 +36,10 @@ export async function recomputeOpenSlaClocks(db: Db, options: RecomputeOpenOptio
     afterId = ids[ids.length - 1];
     const work = db
       .transaction()
-      .execute((tx) => recomputeCaseBatch(tx, ids, now, policies))
+      .execute(async (tx) => {
+        await preferIndexLookups(tx);
+        return recomputeCaseBatch(tx, ids, now, policies, options.phases);
+      })
       .then((result) => {
         total.cases += result.cases;
         total.clocks += result.clocks;

@@ -16,6 +16,7 @@
  */
 import type { Db, Executor } from '../../platform/db/database.ts';
 import { enqueueEvent } from '../../platform/outbox/outbox.ts';
+import { startPeriodicJob, type PeriodicJob } from '../../platform/periodic-job.ts';
 import { notifyUsers } from '../notifications/index.ts';
 import { isTwentyFourSeven } from './calendar.types.ts';
 import { createPolicyCache, type PlanClockPolicy } from './clock-policy.ts';
@@ -130,40 +131,15 @@ export async function runSlaTimer(db: Db, options: SlaTimerOptions = {}): Promis
   }
 }
 
-export type SlaTimer = { name: string; stop(): Promise<void>; runNow(): Promise<SlaTimerResult> };
+export type SlaTimer = PeriodicJob<SlaTimerResult>;
 
 /** Runs the timer every `intervalMs` (default 1 s) until stopped; several app nodes may each run one. */
 export function startSlaTimer(db: Db, options: { intervalMs?: number; batchSize?: number; onError?: (error: unknown, clock?: DueClock) => void } = {}): SlaTimer {
-  const intervalMs = options.intervalMs ?? 1000;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<SlaTimerResult> | undefined;
-  const empty: SlaTimerResult = { clocks: 0, notices: 0, notifications: 0 };
-  const pass = () => {
-    running ??= runSlaTimer(db, { batchSize: options.batchSize, onError: options.onError })
-      .catch((error: unknown) => {
-        options.onError?.(error);
-        return empty;
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  const tick = () => {
-    if (stopped) return;
-    void pass().finally(() => {
-      if (!stopped) timer = setTimeout(tick, intervalMs);
-    });
-  };
-  timer = setTimeout(tick, 0);
-  return {
+  return startPeriodicJob({
     name: 'sla-timer',
-    runNow: pass,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      while (running) await running;
-    },
-  };
+    intervalMs: options.intervalMs ?? 1000,
+    pass: () => runSlaTimer(db, { batchSize: options.batchSize, onError: options.onError }),
+    fallback: { clocks: 0, notices: 0, notifications: 0 },
+    onError: options.onError,
+  });
 }

@@ -1,11 +1,14 @@
 /**
  * The outbox subscriber that keeps the SLA clocks of a case in step with its history: every case
  * event that can move a clock (creation, a reply, a status, priority or organisation change, a
- * merge) recomputes the case's clocks. Replays are harmless: the recomputation is idempotent.
+ * merge) recomputes the case's clocks; a plan or calendar change recomputes every open case on the
+ * plans concerned. Replays are harmless: the recomputation is idempotent.
  */
 import type { Db } from '../../platform/db/database.ts';
 import type { OutboxEvent } from '../../platform/outbox/outbox.ts';
 import type { EventHandler } from '../../platform/outbox/processor.ts';
+import { listPlanIdsUsingCalendar } from '../plans/index.ts';
+import { recomputeOpenSlaClocks } from './recompute-open-sla-clocks.ts';
 import { recomputeTicketSla } from './recompute-ticket-sla.ts';
 
 /** Fields of an edit (update, assignment, escalation) that can change a clock; other edits (tags, assignee…) are skipped. */
@@ -19,12 +22,22 @@ export function ticketsToRecompute(event: Pick<OutboxEvent, 'topic' | 'payload'>
   return ids;
 }
 
+/** The plans whose open cases a policy event moves: the plan changed, or every plan on the changed calendar. */
+export async function plansToRecompute(db: Db, event: Pick<OutboxEvent, 'topic' | 'payload'>): Promise<string[]> {
+  const { payload } = event;
+  if (event.topic === 'plan.changed' && typeof payload.planId === 'string') return [payload.planId];
+  if (event.topic === 'calendar.changed' && typeof payload.calendarId === 'string') return listPlanIdsUsingCalendar(db, payload.calendarId);
+  return [];
+}
+
 export function slaEventHandler(db: Db, now: () => Date = () => new Date()): EventHandler {
   return {
     name: 'sla',
-    topics: ['ticket.created', 'ticket.updated', 'ticket.message-added', 'ticket.merged', 'ticket.assigned', 'ticket.escalated'],
+    topics: ['ticket.created', 'ticket.updated', 'ticket.message-added', 'ticket.merged', 'ticket.assigned', 'ticket.escalated', 'plan.changed', 'calendar.changed'],
     async handle(event) {
       for (const ticketId of ticketsToRecompute(event)) await recomputeTicketSla(db, ticketId, now());
+      const planIds = await plansToRecompute(db, event);
+      if (planIds.length > 0) await recomputeOpenSlaClocks(db, { planIds, now: now() });
     },
   };
 }

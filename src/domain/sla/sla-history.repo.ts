@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
+import { uuidArray } from './sla.repo.ts';
 import { SLA_PRIORITIES, type CaseEvent, type SlaPriority } from './sla.types.ts';
 
 export type SlaCase = {
@@ -31,21 +32,26 @@ const afterOf = (change: unknown): unknown => (change && typeof change === 'obje
 /** Same instant: creation first, then status and priority changes, then replies (a reply that reopens comes after the reopen). */
 const RANK: Record<CaseEvent['type'], number> = { created: 0, status: 1, priority: 1, 'agent-public-reply': 2, 'customer-public-reply': 2 };
 
-/** Cases with their history, for clock computation; missing ids are absent from the map. */
-export async function loadCaseHistories(executor: Executor, ticketIds: readonly string[]): Promise<Map<string, CaseHistory>> {
+/**
+ * Cases with their history, for clock computation; missing ids are absent from the map. Three
+ * queries whatever the number of cases (the ids travel as one array parameter). With `lock`, the
+ * case rows are read FOR NO KEY UPDATE (in id order) before the history is read, as lockCases does.
+ */
+export async function loadCaseHistories(executor: Executor, ticketIds: readonly string[], options: { lock?: boolean } = {}): Promise<Map<string, CaseHistory>> {
   const result = new Map<string, CaseHistory>();
   if (ticketIds.length === 0) return result;
-  const ids = [...new Set(ticketIds)];
-  const tickets = await executor
+  const ids = uuidArray([...new Set(ticketIds)]);
+  let ticketQuery = executor
     .selectFrom('tickets')
     .select(['id', 'number', 'organization_id', 'requester_id', 'assignee_id', 'team_id', 'priority', 'status', 'plan_id', 'is_open', 'created_at'])
-    .where('id', 'in', ids)
-    .execute();
+    .where(sql<boolean>`id = any(${ids})`);
+  if (options.lock) ticketQuery = ticketQuery.orderBy('id').forNoKeyUpdate();
+  const tickets = await ticketQuery.execute();
   if (tickets.length === 0) return result;
   const audits = await executor
     .selectFrom('audit_events')
     .select(['id', 'ticket_id', 'action', 'changes', 'created_at'])
-    .where('ticket_id', 'in', ids)
+    .where(sql<boolean>`ticket_id = any(${ids})`)
     .where((eb) =>
       eb.or([
         eb('action', 'in', ['ticket.created', 'reply.added', ...POLICY_ACTIONS]),
@@ -59,7 +65,7 @@ export async function loadCaseHistories(executor: Executor, ticketIds: readonly 
     .selectFrom('messages')
     .leftJoin('users', 'users.id', 'messages.author_id')
     .select(['messages.id', 'users.kind'])
-    .where('messages.ticket_id', 'in', ids)
+    .where(sql<boolean>`messages.ticket_id = any(${ids})`)
     .where('messages.is_internal', '=', false)
     .execute();
   const authorKind = new Map(authors.map((row) => [row.id, row.kind]));
@@ -126,7 +132,7 @@ export async function loadCaseHistories(executor: Executor, ticketIds: readonly 
 /** Serialises recomputations of the same cases with the ticket use cases (which lock the row too). */
 export async function lockCases(executor: Executor, ticketIds: readonly string[]): Promise<void> {
   if (ticketIds.length === 0) return;
-  await executor.selectFrom('tickets').select('id').where('id', 'in', [...ticketIds]).orderBy('id').forNoKeyUpdate().execute();
+  await executor.selectFrom('tickets').select('id').where(sql<boolean>`id = any(${uuidArray([...ticketIds])})`).orderBy('id').forNoKeyUpdate().execute();
 }
 
 export async function setCasePlan(executor: Executor, ticketId: string, planId: string | null): Promise<void> {

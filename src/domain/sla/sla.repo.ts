@@ -28,68 +28,135 @@ function clockColumns(record: ClockRecord) {
 export type StoredClock = { id: string; ticketId: string; kind: SlaClockKind; cycle: number; notices: Set<number> };
 export const clockKey = (ticketId: string, kind: string, cycle: number) => `${ticketId}/${kind}/${cycle}`;
 
+/**
+ * A list of ids as ONE array parameter (`= any(...)`): one bind however many ids, and a plan that
+ * does not change with the list length. Passed as an array literal in text so that PostgreSQL and
+ * PGlite read it alike; anything but a uuid is refused before it reaches the database.
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function uuidArray(ids: readonly string[]) {
+  for (const id of ids) if (!UUID.test(id)) throw new RangeError(`not a uuid: ${JSON.stringify(id)}`);
+  return sql`${`{${ids.join(',')}}`}::uuid[]`;
+}
+
 /** The stored clocks of the cases (by ticket/kind/cycle) with the thresholds already noticed. */
 export async function loadStoredClocks(executor: Executor, ticketIds: readonly string[]): Promise<Map<string, StoredClock>> {
   const result = new Map<string, StoredClock>();
   if (ticketIds.length === 0) return result;
-  const rows = await executor.selectFrom('sla_clocks').select(['id', 'ticket_id', 'kind', 'cycle']).where('ticket_id', 'in', [...ticketIds]).execute();
-  if (rows.length === 0) return result;
-  const notices = await executor.selectFrom('sla_notices').select(['clock_id', 'threshold']).where('clock_id', 'in', rows.map((row) => row.id)).execute();
-  const byId = new Map<string, StoredClock>();
-  for (const row of rows) {
-    const clock: StoredClock = { id: row.id, ticketId: row.ticket_id, kind: row.kind, cycle: row.cycle, notices: new Set() };
-    byId.set(row.id, clock);
-    result.set(clockKey(row.ticket_id, row.kind, row.cycle), clock);
+  const rows = await sql<{ id: string; ticket_id: string; kind: SlaClockKind; cycle: number; notices: string | null }>`
+    select c.id, c.ticket_id, c.kind, c.cycle, (select string_agg(n.threshold::text, ',') from sla_notices n where n.clock_id = c.id) as notices
+    from sla_clocks c where c.ticket_id = any(${uuidArray([...new Set(ticketIds)])})`.execute(executor);
+  for (const row of rows.rows) {
+    const notices = new Set(row.notices ? row.notices.split(',').map(Number) : []);
+    result.set(clockKey(row.ticket_id, row.kind, row.cycle), { id: row.id, ticketId: row.ticket_id, kind: row.kind, cycle: row.cycle, notices });
   }
-  for (const notice of notices) byId.get(notice.clock_id)?.notices.add(notice.threshold);
   return result;
 }
 
-const WRITE_CHUNK = 500;
-const COMPARED = ['state', 'target_seconds', 'started_at', 'due_at', 'stopped_at', 'business_seconds', 'is_breached', 'next_check_at', 'explanation'] as const;
+/**
+ * The columns a recomputation writes, with their type. The batch travels as one JSON array read by
+ * `jsonb_to_recordset`; instants travel as epoch milliseconds (exact, and much cheaper to
+ * serialise than ISO strings) and become timestamptz in SQL.
+ */
+const WRITTEN = [
+  ['state', 'text'],
+  ['target_seconds', 'integer'],
+  ['started_at', 'timestamptz'],
+  ['due_at', 'timestamptz'],
+  ['stopped_at', 'timestamptz'],
+  ['business_seconds', 'integer'],
+  ['is_breached', 'boolean'],
+  ['next_check_at', 'timestamptz'],
+  ['explanation', 'jsonb'],
+  ['computed_at', 'timestamptz'],
+] as const;
+const COLUMNS = WRITTEN.map(([column]) => column);
+/** Compared to tell whether a row changes (all written columns but computed_at). */
+const COMPARED = COLUMNS.filter((column) => column !== 'computed_at');
+const WRITE_CHUNK = 5000;
+
+const epochMs = (at: Date | null) => (at === null ? null : at.getTime());
+
+/** A computed clock to store: the stored row's id when there is one, the timer's planned check, when it was computed. */
+export type ClockWrite = { id?: string; ticketId: string; clock: SlaClock; nextCheckAt: Date | null; computedAt: Date };
+
+/** The JSON row of a write: keyed by the stored row's id, or by (ticket, kind, cycle) for a new clock. */
+function writtenRow(write: ClockWrite, key: 'id' | 'natural') {
+  const { clock } = write;
+  return {
+    id: key === 'id' ? write.id : undefined,
+    ticket_id: key === 'natural' ? write.ticketId : undefined,
+    kind: key === 'natural' ? clock.kind : undefined,
+    cycle: key === 'natural' ? clock.cycle : undefined,
+    state: clock.state,
+    target_seconds: clock.targetSeconds,
+    started_at: epochMs(clock.startedAt),
+    due_at: epochMs(clock.dueAt),
+    stopped_at: epochMs(clock.stoppedAt),
+    business_seconds: clock.businessSeconds,
+    is_breached: clock.isBreached,
+    next_check_at: epochMs(write.nextCheckAt),
+    explanation: clock.explanation,
+    computed_at: epochMs(write.computedAt),
+  };
+}
+
+const columnList = (prefix: string, columns: readonly string[]) => sql.raw(columns.map((column) => `${prefix}${column}`).join(', '));
+const changedRow = (table: string, from: string) => sql<boolean>`(${columnList(`${table}.`, COMPARED)}) is distinct from (${columnList(`${from}.`, COMPARED)})`;
+
+/** `select <keys>, <written columns> from jsonb_to_recordset(rows)`, instants converted back from epoch milliseconds. */
+function recordset(rows: readonly object[], keys: ReadonlyArray<readonly [string, string]>) {
+  const read = [...keys, ...WRITTEN].map(([column, type]) => `${column} ${type === 'timestamptz' ? 'bigint' : type}`).join(', ');
+  const values = [...keys, ...WRITTEN]
+    .map(([column, type]) => (type === 'timestamptz' ? `timestamptz 'epoch' + r.${column} * interval '1 millisecond' as ${column}` : `r.${column}`))
+    .join(', ');
+  return sql`(select ${sql.raw(values)} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r (${sql.raw(read)}))`;
+}
 
 /**
- * Upserts clocks on (ticket, kind, cycle); a row that would not change is left alone (so a
- * recomputation with nothing new writes nothing). Returns the number of rows inserted or changed.
+ * Writes computed clocks set-based: the clocks already stored (`id` known) with one
+ * `UPDATE … FROM jsonb_to_recordset(batch)` per chunk, new ones with one `INSERT … SELECT … ON
+ * CONFLICT (ticket, kind, cycle) DO UPDATE` per chunk. A row that would not change is left alone
+ * (its computed_at too), so a recomputation with nothing new writes nothing. Returns the number of
+ * rows inserted or changed.
  */
-export async function upsertClocks(executor: Executor, records: readonly ClockRecord[]): Promise<number> {
+export async function writeClocks(executor: Executor, writes: readonly ClockWrite[]): Promise<number> {
+  const stored = writes.filter((write) => write.id !== undefined);
+  const fresh = writes.filter((write) => write.id === undefined);
   let written = 0;
-  for (let index = 0; index < records.length; index += WRITE_CHUNK) {
-    const chunk = records.slice(index, index + WRITE_CHUNK);
-    const rows = await executor
-      .insertInto('sla_clocks')
-      .values(
-        chunk.map((record) => ({ ticket_id: record.ticketId, kind: record.kind, cycle: record.cycle, ...clockColumns(record) })),
-      )
-      .onConflict((conflict) =>
-        conflict
-          .columns(['ticket_id', 'kind', 'cycle'])
-          .doUpdateSet((eb) => ({
-            ...Object.fromEntries(COMPARED.map((column) => [column, eb.ref(`excluded.${column}`)])),
-            computed_at: eb.ref('excluded.computed_at'),
-          }))
-          .where(sql<boolean>`(${sql.join(COMPARED.map((column) => sql.ref(`sla_clocks.${column}`)))}) is distinct from (${sql.join(COMPARED.map((column) => sql.ref(`excluded.${column}`)))})`),
-      )
-      .returning('id')
-      .execute();
-    written += rows.length;
+  for (let index = 0; index < stored.length; index += WRITE_CHUNK) {
+    const rows = stored.slice(index, index + WRITE_CHUNK).map((write) => writtenRow(write, 'id'));
+    const result = await sql`update sla_clocks as c set ${sql.raw(COLUMNS.map((column) => `${column} = v.${column}`).join(', '))}
+      from ${recordset(rows, [['id', 'uuid']])} as v
+      where c.id = v.id and ${changedRow('c', 'v')}`.execute(executor);
+    written += Number(result.numAffectedRows ?? 0);
+  }
+  for (let index = 0; index < fresh.length; index += WRITE_CHUNK) {
+    const rows = fresh.slice(index, index + WRITE_CHUNK).map((write) => writtenRow(write, 'natural'));
+    const keys = [['ticket_id', 'uuid'], ['kind', 'text'], ['cycle', 'integer']] as const;
+    const result = await sql`insert into sla_clocks (ticket_id, kind, cycle, ${columnList('', COLUMNS)})
+      select v.ticket_id, v.kind, v.cycle, ${columnList('v.', COLUMNS)} from ${recordset(rows, keys)} as v
+      on conflict (ticket_id, kind, cycle) do update set ${sql.raw(COLUMNS.map((column) => `${column} = excluded.${column}`).join(', '))}
+      where ${changedRow('sla_clocks', 'excluded')}`.execute(executor);
+    written += Number(result.numAffectedRows ?? 0);
   }
   return written;
 }
 
-/** Removes the clocks a case no longer has: all of them (no plan), or next-response cycles beyond the last. */
-export async function deleteStaleClocks(executor: Executor, keep: ReadonlyArray<{ ticketId: string; nextResponseCycles: number | null }>): Promise<number> {
-  let removed = 0;
-  const none = keep.filter((entry) => entry.nextResponseCycles === null).map((entry) => entry.ticketId);
-  if (none.length) removed += Number((await executor.deleteFrom('sla_clocks').where('ticket_id', 'in', none).executeTakeFirst()).numDeletedRows ?? 0);
-  const some = keep.filter((entry) => entry.nextResponseCycles !== null);
-  for (let index = 0; index < some.length; index += WRITE_CHUNK) {
-    const values = sql.join(some.slice(index, index + WRITE_CHUNK).map((entry) => sql`(${entry.ticketId}::uuid, ${entry.nextResponseCycles}::integer)`));
-    const result = await sql`delete from sla_clocks c using (values ${values}) as k (ticket_id, cycles)
-      where c.ticket_id = k.ticket_id and c.kind = 'next-response' and c.cycle > k.cycles`.execute(executor);
-    removed += Number(result.numAffectedRows ?? 0);
-  }
-  return removed;
+/**
+ * For a transaction that looks rows up by lists of a thousand ids or more: index lookups only.
+ * With such a list the planner tends to scan the whole table (in parallel workers, even), which
+ * makes every batch of a bulk recomputation cost as much as the table and the run quadratic.
+ */
+export async function preferIndexLookups(executor: Executor): Promise<void> {
+  await sql`select set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`.execute(executor);
+}
+
+/** Removes stored clocks by id (a case that lost its plan, next-response cycles beyond the last). */
+export async function deleteClocks(executor: Executor, clockIds: readonly string[]): Promise<number> {
+  if (clockIds.length === 0) return 0;
+  const result = await sql`delete from sla_clocks where id = any(${uuidArray(clockIds)})`.execute(executor);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 // The timer.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../../platform/db/database.ts';
+import type { Db, Tx } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { enqueueEvent } from '../../platform/outbox/outbox.ts';
 import { actorIdOrNull, isAgent, type Actor } from '../identity/index.ts';
@@ -8,8 +8,8 @@ import { loadVisibleTicket } from './get-ticket.ts';
 import { statusAfterReply } from './ticket-status.ts';
 import { ticketsError } from './tickets.errors.ts';
 import { canTicket } from './tickets.policy.ts';
-import { attachToMessage, insertMessage, listMessageRows, touchTicket, updateTicketRow } from './tickets.repo.ts';
-import { Channel, type Message } from './tickets.types.ts';
+import { attachToMessage, insertMessage, insertMessageFiles, listMessageRows, touchTicket, updateTicketRow, type MailMessageRecord, type MessageFileRecord } from './tickets.repo.ts';
+import { Channel, type Message, type Ticket } from './tickets.types.ts';
 
 export const AddMessageInput = z
   .object({
@@ -29,30 +29,55 @@ export async function addMessage(db: Db, actor: Actor, ticketId: string, input: 
     if (internal && !canTicket(actor, 'ticket.note', ticket)) throw ticketsError('MESSAGE_INTERNAL_FORBIDDEN');
     if (!canTicket(actor, 'ticket.reply', ticket)) throw ticketsError('TICKET_FORBIDDEN');
     if (ticket.status === 'closed') throw ticketsError('TICKET_CLOSED');
-    const byCustomer = !isAgent(actor);
-    const channel = byCustomer ? 'portal' : (input.channel ?? 'api');
-    const message = await insertMessage(tx, { ticketId, authorId: actor.userId, body: input.body, internal, channel });
-    const target = { ticketId, organizationId: ticket.organizationId, messageId: message.id, uploaderId: actor.userId };
-    const attachments = await attachToMessage(tx, target, input.attachmentIds ?? []);
-    if (attachments.length !== (input.attachmentIds?.length ?? 0)) throw ticketsError('ATTACHMENT_NOT_FOUND');
-    const nextStatus = statusAfterReply(ticket.status, byCustomer, internal);
-    const updated = nextStatus ? await updateTicketRow(tx, ticketId, { status: nextStatus, ...(nextStatus === 'open' && { solvedAt: null }) }) : ticket;
-    if (!nextStatus) await touchTicket(tx, ticketId);
-    await recordAudit(tx, {
-      subjectType: 'ticket',
-      subjectId: ticketId,
-      ticketId,
-      actorId: actorIdOrNull(actor),
-      action: internal ? 'note.added' : 'reply.added',
-      changes: {
-        messageId: message.id,
-        internal,
-        ...(nextStatus && { status: { before: ticket.status, after: nextStatus } }),
-      },
-    });
-    await enqueueEvent(tx, 'ticket.message-added', eventPayload(updated, { messageId: message.id, internal, byCustomer }));
-    return { ...message, attachments };
+    return (await addMessageInTransaction(tx, actor, ticket, input)).message;
   });
+}
+
+export type AddMessageOptions = {
+  /** An emailed message: its folded part, safe HTML, source mail and the files it carried. */
+  mail?: MailMessageRecord & { files: readonly MessageFileRecord[] };
+};
+
+/**
+ * The core of addMessage in the caller's transaction, on a case the caller has locked and checked
+ * (the mail intake decides who may write into a case by its own threading rules).
+ * A message by a contact that comes in by mail keeps the email channel.
+ */
+export async function addMessageInTransaction(
+  tx: Tx,
+  actor: Actor,
+  ticket: Ticket,
+  input: AddMessageInput,
+  options: AddMessageOptions = {},
+): Promise<{ message: Message; ticket: Ticket }> {
+  const internal = input.internal ?? false;
+  const ticketId = ticket.id;
+  const byCustomer = !isAgent(actor);
+  const channel = byCustomer && !options.mail ? 'portal' : (input.channel ?? 'api');
+  const files = options.mail?.files ?? [];
+  const authorId = actorIdOrNull(actor);
+  const message = await insertMessage(tx, { ticketId, authorId, body: input.body, internal, channel, mail: options.mail });
+  const target = { ticketId, organizationId: ticket.organizationId, messageId: message.id, uploaderId: actor.userId };
+  const attachments = await attachToMessage(tx, target, input.attachmentIds ?? []);
+  if (attachments.length !== (input.attachmentIds?.length ?? 0)) throw ticketsError('ATTACHMENT_NOT_FOUND');
+  attachments.push(...(await insertMessageFiles(tx, { ...target, uploaderId: null }, files)));
+  const nextStatus = statusAfterReply(ticket.status, byCustomer, internal);
+  const updated = nextStatus ? await updateTicketRow(tx, ticketId, { status: nextStatus, ...(nextStatus === 'open' && { solvedAt: null }) }) : ticket;
+  if (!nextStatus) await touchTicket(tx, ticketId);
+  await recordAudit(tx, {
+    subjectType: 'ticket',
+    subjectId: ticketId,
+    ticketId,
+    actorId: authorId,
+    action: internal ? 'note.added' : 'reply.added',
+    changes: {
+      messageId: message.id,
+      internal,
+      ...(nextStatus && { status: { before: ticket.status, after: nextStatus } }),
+    },
+  });
+  await enqueueEvent(tx, 'ticket.message-added', eventPayload(updated, { messageId: message.id, internal, byCustomer, ...(options.mail && { inboundMailId: options.mail.inboundMailId }) }));
+  return { message: { ...message, attachments }, ticket: updated };
 }
 
 export async function listMessages(db: Db, actor: Actor, ticketId: string): Promise<Message[]> {

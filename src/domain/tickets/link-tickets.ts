@@ -7,20 +7,28 @@ import { eventPayload } from './create-ticket.ts';
 import { loadVisibleTicket } from './get-ticket.ts';
 import { ticketsError } from './tickets.errors.ts';
 import { canTicket } from './tickets.policy.ts';
-import { insertLink, listLinkRows } from './tickets.repo.ts';
+import { findTicketIdByNumber, insertLink, listLinkRows } from './tickets.repo.ts';
 import { LinkKind, type TicketLink } from './tickets.types.ts';
 
 export const CreateLinkInput = z
   .object({
     kind: LinkKind,
     targetId: z.uuid().optional().describe('The other Casebook case (related, duplicate)'),
+    targetNumber: z.number().int().positive().optional().describe('The other Casebook case by its number (#1042), instead of targetId'),
     externalRef: z.string().trim().min(1).max(200).optional().describe('The upstream vendor case reference'),
     externalUrl: z.url().max(2000).optional(),
   })
   .strict();
 export type CreateLinkInput = z.infer<typeof CreateLinkInput>;
 
-export async function linkTickets(db: Db, actor: Actor, ticketId: string, input: CreateLinkInput): Promise<TicketLink> {
+export async function linkTickets(db: Db, actor: Actor, ticketId: string, given: CreateLinkInput): Promise<TicketLink> {
+  const { targetNumber, ...input } = given;
+  if (targetNumber !== undefined) {
+    if (input.targetId !== undefined) throw ticketsError('TICKET_LINK_INVALID');
+    // An unknown number reads like an invisible case: not found, never a hint that it exists.
+    input.targetId = await findTicketIdByNumber(db, targetNumber);
+    if (!input.targetId) throw ticketsError('TICKET_NOT_FOUND');
+  }
   const needsTarget = input.kind !== 'upstream-vendor';
   if (needsTarget ? !input.targetId || input.targetId === ticketId : !input.externalRef) throw ticketsError('TICKET_LINK_INVALID');
   return db.transaction().execute(async (tx) => {

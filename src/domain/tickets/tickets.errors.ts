@@ -18,6 +18,9 @@ export const TICKETS_ERRORS = {
   MESSAGE_NOT_FOUND: 'No such message on this case.',
   RATING_CUSTOMERS_ONLY: 'Only customer contacts rate answers.',
   RATING_MESSAGE_INVALID: 'Only a public answer written by an agent can be rated.',
+  VIEW_NOT_FOUND: 'No such saved view of yours.',
+  VIEW_NAME_TAKEN: 'You already have a saved view with this name.',
+  VIEW_LIMIT_REACHED: 'You have reached the maximum number of saved views; delete one first.',
 } as const;
 
 export type TicketsErrorCode = keyof typeof TICKETS_ERRORS;

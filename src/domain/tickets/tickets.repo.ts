@@ -86,6 +86,12 @@ export async function findTicket(executor: Executor, id: string, options: { forU
   return row ? { ...toTicket(row), organizationSharesCases: row.shares_cases } : undefined;
 }
 
+/** The id of case #number, for callers that know cases by their human number. */
+export async function findTicketIdByNumber(executor: Executor, number: number): Promise<string | undefined> {
+  const row = await executor.selectFrom('tickets').select('id').where('number', '=', number).executeTakeFirst();
+  return row?.id;
+}
+
 export type TicketPatchRecord = Partial<{
   subject: string;
   status: TicketStatus;
@@ -208,13 +214,23 @@ function toAttachment(row: Selectable<AttachmentsTable>): Attachment {
   };
 }
 
+/** What an emailed message carries beside its body: the folded part, the safe HTML, the raw mail it came from. */
+export type MailMessageRecord = { quotedBody: string | null; bodyHtml: string | null; inboundMailId: string | null };
+
 export async function insertMessage(
   executor: Executor,
-  record: { ticketId: string; authorId: string | null; body: string; internal: boolean; channel: Channel },
+  record: { ticketId: string; authorId: string | null; body: string; internal: boolean; channel: Channel; mail?: MailMessageRecord | undefined },
 ): Promise<Omit<Message, 'attachments'>> {
   const row = await executor
     .insertInto('messages')
-    .values({ ticket_id: record.ticketId, author_id: record.authorId, body: record.body, is_internal: record.internal, channel: record.channel })
+    .values({
+      ticket_id: record.ticketId,
+      author_id: record.authorId,
+      body: record.body,
+      is_internal: record.internal,
+      channel: record.channel,
+      ...(record.mail && { quoted_body: record.mail.quotedBody, body_html: record.mail.bodyHtml, inbound_mail_id: record.mail.inboundMailId }),
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return {
@@ -222,6 +238,8 @@ export async function insertMessage(
     ticketId: row.ticket_id,
     authorId: row.author_id,
     body: row.body,
+    quotedBody: row.quoted_body,
+    bodyHtml: row.body_html,
     internal: row.is_internal,
     channel: row.channel as Channel,
     createdAt: row.created_at.toISOString(),
@@ -251,6 +269,8 @@ export async function listMessageRows(executor: Executor, ticketId: string, incl
     ticketId: row.ticket_id,
     authorId: row.author_id,
     body: row.body,
+    quotedBody: row.quoted_body,
+    bodyHtml: row.body_html,
     internal: row.is_internal,
     channel: row.channel as Channel,
     attachments: attachments.filter((attachment) => attachment.message_id === row.id).map(toAttachment),
@@ -291,6 +311,35 @@ export async function attachToMessage(
     .where('id', 'in', attachmentIds)
     .where('uploaded_by', '=', target.uploaderId)
     .where('message_id', 'is', null)
+    .returningAll()
+    .execute();
+  return rows.map(toAttachment);
+}
+
+/** A file a mail carried (already in the file store), bound to the message it arrived with; the id is chosen by the caller (cid: links name it). */
+export type MessageFileRecord = { id: string; filename: string; contentType: string; size: number; sha256: string };
+
+export async function insertMessageFiles(
+  executor: Executor,
+  target: { ticketId: string; organizationId: string; messageId: string; uploaderId: string | null },
+  files: readonly MessageFileRecord[],
+): Promise<Attachment[]> {
+  if (files.length === 0) return [];
+  const rows = await executor
+    .insertInto('attachments')
+    .values(
+      files.map((file) => ({
+        id: file.id,
+        ticket_id: target.ticketId,
+        message_id: target.messageId,
+        organization_id: target.organizationId,
+        filename: file.filename,
+        content_type: file.contentType,
+        size: file.size,
+        sha256: file.sha256,
+        uploaded_by: target.uploaderId,
+      })),
+    )
     .returningAll()
     .execute();
   return rows.map(toAttachment);

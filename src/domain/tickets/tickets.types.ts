@@ -62,6 +62,8 @@ export const Message = z.object({
   ticketId: z.uuid(),
   authorId: z.uuid().nullable(),
   body: z.string(),
+  quotedBody: z.string().nullable().describe('An emailed message: the quoted history and signature folded away from body (null otherwise)'),
+  bodyHtml: z.string().nullable().describe('An emailed message: its sanitised HTML, inline images pointing at served attachments (null otherwise)'),
   internal: z.boolean(),
   channel: Channel,
   attachments: z.array(Attachment),

@@ -271,6 +271,8 @@ export type MailboxesTable = {
 };
 
 export type MailboxImapStateTable = { mailbox_id: string; folder: string; uid_validity: string | number; last_uid: Defaulted<string | number>; updated_at: Timestamp };
+/** 0011: the app node polling a mailbox holds its lease until locked_until. */
+export type MailboxImapLeasesTable = { mailbox_id: string; holder: string; locked_until: Timestamp; acquired_at: Timestamp };
 
 export type InboundMailState = 'received' | 'processed' | 'ignored' | 'duplicate' | 'rate-limited' | 'failed';
 export type InboundMailsTable = {
@@ -347,6 +349,7 @@ export type OutboundMailsTable = {
 export type DatabaseSchema = {
   mailboxes: MailboxesTable;
   mailbox_imap_state: MailboxImapStateTable;
+  mailbox_imap_leases: MailboxImapLeasesTable;
   inbound_mails: InboundMailsTable;
   mail_message_ids: MailMessageIdsTable;
   ticket_participants: TicketParticipantsTable;

@@ -15,6 +15,8 @@ export type EventTopic =
   | 'user.changed'
   | 'panic.pressed'
   | 'sla.notice'
+  | 'calendar.changed'
+  | 'plan.changed'
   | 'mail.received'
   | 'mail.queued';
 

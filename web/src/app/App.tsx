@@ -1,13 +1,14 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { MagicLinkPage } from '../features/auth/MagicLinkPage.tsx';
 import { SignInPage } from '../features/auth/SignInPage.tsx';
 import { ErrorMessage } from '../ui/ErrorMessage.tsx';
 import { Loading } from '../ui/Loading.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import { EventsProvider } from './events.tsx';
 import { setLanguage } from './i18n.ts';
-import { isAgent, SessionContext, useSessionQuery } from './session.tsx';
+import { isAdmin, isAgent, SessionContext, useSessionQuery } from './session.tsx';
 import { Shell } from './Shell.tsx';
 
 const QueuePage = lazy(() => import('../features/tickets/QueuePage.tsx'));
@@ -19,6 +20,7 @@ const PortalHome = lazy(() => import('../features/portal/PortalHome.tsx'));
 const PortalCasePage = lazy(() => import('../features/portal/PortalCasePage.tsx'));
 const NewCasePage = lazy(() => import('../features/portal/NewCasePage.tsx'));
 const PanicPage = lazy(() => import('../features/panic/PanicPage.tsx'));
+const AdminPage = lazy(() => import('../features/admin/AdminPage.tsx'));
 
 function NotFound() {
   const { t } = useTranslation();
@@ -37,6 +39,14 @@ export function App() {
     if (me) void setLanguage(me.locale);
   }, [me?.locale]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // The e-mailed sign-in link works whether or not someone is signed in on this browser.
+  if (location.pathname.startsWith('/auth/magic/')) {
+    return (
+      <Routes>
+        <Route path="/auth/magic/:token" element={<MagicLinkPage />} />
+      </Routes>
+    );
+  }
   if (session.isPending) return <Loading />;
   if (session.isError) {
     return (
@@ -63,6 +73,7 @@ export function App() {
                 <Route path="/cases/:id" element={<CasePage />} />
                 <Route path="/organizations/:id" element={<OrganizationPage />} />
                 <Route path="/workload" element={<WorkloadPage />} />
+                {isAdmin(me) && <Route path="/admin/*" element={<AdminPage />} />}
                 <Route path="/profile" element={<ProfilePage />} />
                 <Route path="*" element={<NotFound />} />
               </Routes>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink, useLocation, useNavigate } from 'react-router';
 import { useShortcuts } from '../ui/shortcuts.ts';
 import { useEvents } from './events.tsx';
-import { isAgent, signOut, useMe } from './session.tsx';
+import { isAdmin, isAgent, signOut, useMe } from './session.tsx';
 
 const ShortcutsDialog = lazy(() => import('../features/tickets/ShortcutsDialog.tsx'));
 const PanicTakeover = lazy(() => import('../features/panic/PanicTakeover.tsx'));
@@ -33,6 +33,7 @@ export function Shell({ children }: { children: ReactNode }) {
                 {t('nav.queues')}
               </NavLink>
               <NavLink to="/workload">{t('nav.workload')}</NavLink>
+              {isAdmin(me) && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
             </>
           ) : (
             <>

@@ -43,7 +43,8 @@ export type Ticket = {
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
 export type Attachment = { id: string; filename: string; contentType: string; size: number };
-export type Message = { id: string; ticketId: string; authorId: string | null; body: string; internal: boolean; channel: string; attachments: Attachment[]; createdAt: string };
+/** quotedBody / bodyHtml arrive with e-mailed messages (optional: older servers do not send them). */
+export type Message = { id: string; ticketId: string; authorId: string | null; body: string; internal: boolean; channel: string; attachments: Attachment[]; createdAt: string; quotedBody?: string | null; bodyHtml?: string | null };
 export type TimelineEntry = { id: string; action: string; actorId: string | null; changes: Record<string, unknown>; createdAt: string };
 
 export type Organization = {
@@ -84,3 +85,12 @@ export type PanicQuota = { entitled: boolean; quota: number | null; used: number
 export type PanicPress = { ticket: Ticket; quota: PanicQuota; panicEvent: { id: string; ticketNumber: number } };
 
 export type Rating = { messageId: string; ticketId: string; rating: 'good' | 'bad'; comment: string | null; ratedBy: string; updatedAt: string };
+
+export type Team = { id: string; name: string; leadId: string | null; memberIds: string[] };
+export type LinkKind = 'related' | 'duplicate' | 'upstream-vendor';
+export const LINK_KINDS: LinkKind[] = ['related', 'duplicate', 'upstream-vendor'];
+export type TicketLink = { id: string; ticketId: string; kind: LinkKind; targetTicketId: string | null; externalRef: string | null; externalUrl: string | null; createdAt: string };
+/** The queue filters a view or the URL carries (the same names as GET /tickets). */
+export type QueueFilters = Partial<{ view: string; status: string[] | string; priority: string[] | string; organizationId: string; assigneeId: string; tag: string; product: string; plan: string }>;
+export type SavedView = { id: string | null; slug: string; name: string; builtIn: boolean; ownerId: string | null; filters: QueueFilters; sort: 'priority' | 'age' | 'updated'; createdAt: string | null };
+export type Plan = { id: string; code: string; name: string };

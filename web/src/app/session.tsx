@@ -17,6 +17,11 @@ export function isAgent(user: User): boolean {
   return user.kind === 'agent';
 }
 
+/** Admins see the admin area (the server enforces the same on every admin route). */
+export function isAdmin(user: User): boolean {
+  return user.kind === 'agent' && user.roles.includes('admin');
+}
+
 /** GET /me, with "not signed in" as null rather than an error. */
 export function useSessionQuery() {
   return useQuery({
@@ -41,6 +46,20 @@ function forgetEverythingButMe(): void {
 
 export async function signIn(email: string, password: string): Promise<User> {
   const result = await api<{ user: User; csrfToken: string }>('/auth/login', { method: 'POST', body: { email, password } });
+  setCsrfToken(result.csrfToken);
+  forgetEverythingButMe();
+  queryClient.setQueryData(['me'], result.user);
+  return result.user;
+}
+
+/** Asks for an e-mailed sign-in link; the answer is the same whether or not the address has an account. */
+export async function requestMagicLink(email: string): Promise<void> {
+  await api('/auth/magic-link', { method: 'POST', body: { email } });
+}
+
+/** Trades the token of an e-mailed link for a session, exactly like a password sign-in. */
+export async function consumeMagicLink(token: string): Promise<User> {
+  const result = await api<{ user: User; csrfToken: string }>('/auth/magic-link/consume', { method: 'POST', body: { token } });
   setCsrfToken(result.csrfToken);
   forgetEverythingButMe();
   queryClient.setQueryData(['me'], result.user);

@@ -1,8 +1,19 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { SESSION_DAYS, signIn, SignInInput, signOut, User } from '../../../domain/identity/index.ts';
 import { SESSION_COOKIE } from '../../plugins/auth.ts';
 import { errorResponses, policy, zodRoutes } from '../../route.ts';
+
+/** The browser session cookie, the same for every way of signing in (password, magic link). */
+export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, sessionToken: string): void {
+  reply.setCookie(SESSION_COOKIE, sessionToken, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: app.services.config.cookieSecure,
+    maxAge: SESSION_DAYS * 86_400,
+  });
+}
 
 export function registerSignInRoutes(app: FastifyInstance): void {
   zodRoutes(app).post(
@@ -18,13 +29,7 @@ export function registerSignInRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       const result = await signIn(app.services.database.db, request.body, request.ip);
-      reply.setCookie(SESSION_COOKIE, result.sessionToken, {
-        path: '/',
-        httpOnly: true,
-        sameSite: 'lax',
-        secure: app.services.config.cookieSecure,
-        maxAge: SESSION_DAYS * 86_400,
-      });
+      setSessionCookie(app, reply, result.sessionToken);
       return { user: result.user, csrfToken: result.csrfToken };
     },
   );

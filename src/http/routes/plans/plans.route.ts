@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Calendar, createCalendar, CreateCalendarInput, createPlan, CreatePlanInput, getCalendar, getPlan, listCalendars, listPlans, Plan, updatePlan, UpdatePlanInput } from '../../../domain/plans/index.ts';
+import { Calendar, createCalendar, CreateCalendarInput, createPlan, CreatePlanInput, getCalendar, getPlan, importHolidays, ImportHolidaysInput, listCalendars, listPlans, Plan, updateCalendar, UpdateCalendarInput, updatePlan, UpdatePlanInput } from '../../../domain/plans/index.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { errorResponses, IdParams, policy, zodRoutes } from '../../route.ts';
 
@@ -33,5 +33,21 @@ export function registerPlanRoutes(app: FastifyInstance): void {
   );
   routes.get('/api/v1/calendars/:id', { config: policy('agent'), schema: { tags: ['plans'], params: IdParams, response: { 200: Calendar, ...errorResponses } } }, async (request) =>
     getCalendar(db(), requireActor(request), request.params.id),
+  );
+  routes.patch(
+    '/api/v1/calendars/:id',
+    {
+      config: policy('admin'),
+      schema: { tags: ['plans'], summary: 'Rename a calendar or replace its time zone, weekly hours or holidays (open cases are recomputed)', params: IdParams, body: UpdateCalendarInput, response: { 200: Calendar, ...errorResponses } },
+    },
+    async (request) => updateCalendar(db(), requireActor(request), request.params.id, request.body),
+  );
+  routes.post(
+    '/api/v1/calendars/:id/holidays/import',
+    {
+      config: policy('admin'),
+      schema: { tags: ['plans'], summary: 'Merge the holidays of an iCalendar (.ics) file into a calendar (RRULE expanded)', params: IdParams, body: ImportHolidaysInput, response: { 200: Calendar, ...errorResponses } },
+    },
+    async (request) => importHolidays(db(), requireActor(request), request.params.id, request.body),
   );
 }

@@ -8,9 +8,9 @@ import { queryClient } from '../../app/query-client.ts';
 import { isAgent, useMe } from '../../app/session.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
+import { TimeZoneSelect } from '../../ui/TimeZoneSelect.tsx';
 
 const DAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-const ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : ['UTC', 'Europe/Paris', 'America/New_York'];
 
 type Hours = Record<Weekday, { from: string; to: string }>;
 
@@ -61,13 +61,7 @@ export default function ProfilePage() {
             <option value="fr">Français</option>
             <option value="es">Español</option>
         </SelectField>
-        <SelectField label={t('profile.timeZone')} value={timeZone} onChange={(event) => setTimeZone(event.target.value)}>
-            {(ZONES.includes(timeZone) ? ZONES : [timeZone, ...ZONES]).map((zone) => (
-              <option key={zone} value={zone}>
-                {zone}
-              </option>
-            ))}
-        </SelectField>
+        <TimeZoneSelect label={t('profile.timeZone')} value={timeZone} onChange={(event) => setTimeZone(event.target.value)} />
         {isAgent(me) && (
           <fieldset className="hours">
             <legend>{t('profile.workingHours')}</legend>

@@ -11,6 +11,7 @@ import { OrganizationPanel } from '../accounts/OrganizationPanel.tsx';
 import { CaseProperties, type PropertiesHandle } from './CaseProperties.tsx';
 import { Composer, type ComposerHandle } from './Composer.tsx';
 import { Conversation } from './Conversation.tsx';
+import { LinksPanel } from './LinksPanel.tsx';
 import { CollisionNotice, useAnnouncePresence } from './presence.tsx';
 import { SlaPanel } from './SlaPanel.tsx';
 import { Timeline } from './Timeline.tsx';
@@ -86,6 +87,7 @@ export default function CasePage() {
         <aside className="case-side" aria-label={t('ticket.details')}>
           <CaseProperties ref={properties} ticket={data} users={users.data} me={me} />
           <SlaPanel ticketId={data.id} />
+          <LinksPanel ticketId={data.id} disabled={data.status === 'closed'} />
           <OrganizationPanel ticket={data} users={users.data} />
           <Timeline ticketId={data.id} users={users.data} />
         </aside>

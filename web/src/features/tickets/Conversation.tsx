@@ -1,8 +1,25 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Message, User } from '../../app/api.types.ts';
 import { useFormat } from '../../ui/format.ts';
 import { PaperclipIcon } from '../../ui/icons.tsx';
+
+/** The earlier mails an e-mailed reply quoted: collapsed by default, one click away. */
+function QuotedText({ messageId, text }: { messageId: string; text: string }) {
+  const { t } = useTranslation();
+  const [isOpen, setOpen] = useState(false);
+  const id = `quoted-${messageId}`;
+  return (
+    <div className="quoted">
+      <button type="button" className="button small plain quoted-toggle" aria-expanded={isOpen} aria-controls={id} onClick={() => setOpen((open) => !open)}>
+        {isOpen ? t('conversation.hideQuoted') : t('conversation.showQuoted')}
+      </button>
+      <blockquote id={id} className="quoted-body" hidden={!isOpen}>
+        {text}
+      </blockquote>
+    </div>
+  );
+}
 
 /**
  * The case conversation, oldest first. Public replies and internal notes look clearly different
@@ -28,6 +45,7 @@ export function Conversation(props: { messages: Message[]; users: Map<string, Us
               <time dateTime={message.createdAt}>{format.dateTime(message.createdAt)}</time>
             </header>
             <div className="message-body">{message.body}</div>
+            {typeof message.quotedBody === 'string' && message.quotedBody.trim() !== '' && <QuotedText messageId={message.id} text={message.quotedBody} />}
             {message.attachments?.length > 0 && (
               <ul className="attached" aria-label={t('conversation.attachments')}>
                 {message.attachments.map((file) => (

@@ -1,9 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, NavLink, useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, NavLink, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api } from '../../app/api.ts';
-import { PRIORITIES, STATUSES, type Organization, type Page } from '../../app/api.types.ts';
+import type { Organization, Page } from '../../app/api.types.ts';
 import { useMe } from '../../app/session.tsx';
 import { PriorityBadge, StatusBadge } from '../../ui/Badges.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
@@ -12,7 +12,9 @@ import { Loading } from '../../ui/Loading.tsx';
 import { useShortcuts } from '../../ui/shortcuts.ts';
 import { BulkActions } from './BulkActions.tsx';
 import { useBreachingSoon, useQueue, useUsers, type BreachingItem } from './tickets.api.ts';
-import { SelectField } from '../../ui/SelectField.tsx';
+import { QueueFilters } from './QueueFilters.tsx';
+import { SavedViewsNav, SaveViewButton } from './SavedViews.tsx';
+import { useViews, viewLocation } from './views.api.ts';
 
 export const QUEUE_VIEWS = ['mine', 'team', 'unassigned', 'premium', 'pending-customer', 'all-open'] as const;
 
@@ -54,12 +56,18 @@ export default function QueuePage() {
   const navigate = useNavigate();
   const me = useMe();
   const format = useFormat();
-  const sort = search.get('sort') ?? 'priority';
+  const sort = search.get('sort') || 'priority';
   const priority = search.get('priority') ?? '';
   const status = search.get('status') ?? '';
   const organizationId = search.get('organizationId') ?? '';
+  const assigneeId = search.get('assigneeId') ?? '';
+  const tag = search.get('tag') ?? '';
+  const product = search.get('product') ?? '';
+  const plan = search.get('plan') ?? '';
   const isBreachingView = view === 'breaching-soon';
-  const queue = useQueue({ view: isBreachingView ? 'all-open' : view, sort, priority, status, organizationId });
+  const location = useLocation();
+  const savedView = useViews().data?.find((candidate) => !candidate.builtIn && viewLocation(candidate) === `${location.pathname}${location.search}`);
+  const queue = useQueue({ view: isBreachingView ? 'all-open' : view, sort, priority, status, organizationId, assigneeId, tag, product, plan });
   const breaching = useBreachingSoon();
   const dueOf = new Map<string, BreachingItem>((breaching.data ?? []).map((item) => [item.ticketId, item]));
   const organizations = useOrganizations();
@@ -73,7 +81,7 @@ export default function QueuePage() {
   useEffect(() => {
     setSelected(0);
     setChecked(new Set());
-  }, [view, sort, priority, status, organizationId]);
+  }, [view, sort, priority, status, organizationId, assigneeId, tag, product, plan]);
   const toggle = (id: string) =>
     setChecked((current) => {
       const next = new Set(current);
@@ -103,41 +111,13 @@ export default function QueuePage() {
           <ViewTab key={name} view={name} />
         ))}
         <BreachingTab />
+        <SavedViewsNav />
       </nav>
       <section className="queue" aria-labelledby="queue-title">
         <div className="queue-head">
-          <h1 id="queue-title">{t(`queue.views.${view}`)}</h1>
-          <div className="filters">
-            <SelectField label={t('queue.sort')} inline value={sort} onChange={(event) => setFilter('sort', event.target.value)}>
-                <option value="priority">{t('queue.sortBy.priority')}</option>
-                <option value="age">{t('queue.sortBy.age')}</option>
-                <option value="updated">{t('queue.sortBy.updated')}</option>
-            </SelectField>
-            <SelectField label={t('ticket.priority')} inline value={priority} onChange={(event) => setFilter('priority', event.target.value)}>
-                <option value="">{t('queue.any')}</option>
-                {PRIORITIES.map((value) => (
-                  <option key={value} value={value}>
-                    {value}
-                  </option>
-                ))}
-            </SelectField>
-            <SelectField label={t('ticket.status')} inline value={status} onChange={(event) => setFilter('status', event.target.value)}>
-                <option value="">{t('queue.any')}</option>
-                {STATUSES.map((value) => (
-                  <option key={value} value={value}>
-                    {t(`status.${value}`)}
-                  </option>
-                ))}
-            </SelectField>
-            <SelectField label={t('ticket.organization')} inline value={organizationId} onChange={(event) => setFilter('organizationId', event.target.value)}>
-                <option value="">{t('queue.any')}</option>
-                {organizations.data?.map((org) => (
-                  <option key={org.id} value={org.id}>
-                    {org.name}
-                  </option>
-                ))}
-            </SelectField>
-          </div>
+          <h1 id="queue-title">{savedView?.name ?? t(`queue.views.${view}`)}</h1>
+          <QueueFilters search={search} setFilter={setFilter} organizations={organizations.data} users={users.data} />
+          <SaveViewButton view={view} search={search} />
         </div>
         {queue.isPending && <Loading />}
         {queue.isError && <ErrorMessage error={queue.error} onRetry={() => void queue.refetch()} />}

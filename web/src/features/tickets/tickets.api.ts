@@ -3,7 +3,7 @@ import { api, optionalApi } from '../../app/api.ts';
 import type { Message, Page, Priority, Rating, Ticket, TicketSla, TicketStatus, TimelineEntry, User } from '../../app/api.types.ts';
 import { queryClient } from '../../app/query-client.ts';
 
-export type QueueParams = { view: string; sort?: string; priority?: string; status?: string; organizationId?: string };
+export type QueueParams = { view: string; sort?: string; priority?: string; status?: string; organizationId?: string; assigneeId?: string; tag?: string; product?: string; plan?: string };
 
 export function useQueue(params: QueueParams) {
   const search = new URLSearchParams({ limit: '100' });
@@ -62,11 +62,11 @@ export function useUsers() {
 }
 
 function refreshTicket(ticketId: string): void {
-  for (const key of ['ticket', 'messages', 'timeline', 'sla', 'ratings']) void queryClient.invalidateQueries({ queryKey: [key, ticketId] });
+  for (const key of ['ticket', 'messages', 'timeline', 'sla', 'ratings', 'links']) void queryClient.invalidateQueries({ queryKey: [key, ticketId] });
   void queryClient.invalidateQueries({ queryKey: ['tickets'] });
 }
 
-export type TicketChange = Partial<{ status: TicketStatus; priority: Priority; assigneeId: string | null }>;
+export type TicketChange = Partial<{ status: TicketStatus; priority: Priority; assigneeId: string | null; teamId: string | null; supportLine: 'L1' | 'L2' | 'L3' | null; tags: string[] }>;
 
 export function useUpdateTicket(id: string) {
   return useMutation({

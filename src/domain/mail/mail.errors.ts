@@ -1,0 +1,12 @@
+import { errorFactory } from '../../platform/errors.ts';
+
+export const MAIL_ERRORS = {
+  MAILBOX_NOT_FOUND: 'No such mailbox.',
+  MAILBOX_ADDRESS_TAKEN: 'A mailbox with this address already exists.',
+  MAILBOX_TEAM_INVALID: 'The default team of a mailbox must be an existing team.',
+  MAILBOX_IMAP_URL_INVALID: 'The IMAP source must look like imaps://user:password@host:993/INBOX (or imap://…).',
+} as const;
+
+export type MailErrorCode = keyof typeof MAIL_ERRORS;
+
+export const mailError = errorFactory(MAIL_ERRORS);

@@ -1,0 +1,88 @@
+/**
+ * A mail that continues no case (or may not join the one it points at) opens a new one: the sender
+ * becomes the requester (contact → organisation, see resolve-sender.ts), the mailbox's team gets
+ * it, CC'd people become participants, and a case the mail pointed at is linked as related.
+ */
+import type { Tx } from '../../platform/db/database.ts';
+import { recordAudit } from '../../platform/audit.ts';
+import { enqueueEvent } from '../../platform/outbox/outbox.ts';
+import { SYSTEM_ACTOR } from '../identity/index.ts';
+import { createTicketInTransaction, CreateTicketInput, eventPayload, insertLink, type Ticket } from '../tickets/index.ts';
+import type { MailAddress, ParsedMessage } from './mail.types.ts';
+import { ensureUnassignedOrganizationId, findMailboxTeamId, findUserIdByAddress, insertParticipants, listMailboxAddresses } from './inbound-processing.repo.ts';
+import type { MailContent } from './mail-content.ts';
+import { resolveSender, type ResolvedSender } from './resolve-sender.ts';
+
+const MAX_PARTICIPANTS = 50;
+
+/** The mail's subject as a case subject: a foreign case's `[#n]` tag removed, never empty. */
+export function caseSubject(subject: string): string {
+  const cleaned = subject.replace(/\[#\d{1,9}\]\s*/g, '').replace(/\s+/g, ' ').trim();
+  return (cleaned || '(no subject)').slice(0, 300);
+}
+
+/** Without its `+tag`: support+abc@example.test is the mailbox support@example.test. */
+export function baseAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  return `${address.slice(0, at).replace(/\+.*$/, '')}${address.slice(at)}`.toLowerCase();
+}
+
+/** To and CC people other than the sender and our own mailboxes. */
+export async function participantsOf(tx: Tx, message: ParsedMessage, sender: string, envelopeTo: readonly string[]): Promise<MailAddress[]> {
+  const own = new Set([...(await listMailboxAddresses(tx)), ...envelopeTo.map(baseAddress), sender.toLowerCase()]);
+  const seen = new Set<string>();
+  return [...message.to, ...message.cc]
+    .filter((address) => {
+      const key = address.address.toLowerCase();
+      if (own.has(key) || own.has(baseAddress(key)) || seen.has(key) || !key.includes('@')) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice(0, MAX_PARTICIPANTS);
+}
+
+export type OpenedCase = { ticket: Ticket; messageId: string; sender: ResolvedSender; linkedTo: string | null };
+
+export async function openCaseFromMail(
+  tx: Tx,
+  input: {
+    inboundMailId: string;
+    mailboxId: string | null;
+    envelopeTo: readonly string[];
+    message: ParsedMessage & { from: MailAddress };
+    content: MailContent;
+    suppressAutoReply: boolean;
+    linkTo: { ticketId: string; reason: string } | null;
+  },
+): Promise<OpenedCase> {
+  const { message, content } = input;
+  const sender = await resolveSender(tx, message.from);
+  // An agent writing to a mailbox from scratch has no customer organisation: the case waits in triage.
+  const organizationId = sender.user.kind === 'contact' ? sender.user.organizationId! : await ensureUnassignedOrganizationId(tx);
+  const ticketInput = CreateTicketInput.parse({
+    subject: caseSubject(message.subject),
+    body: content.body,
+    requesterId: sender.user.id,
+    organizationId,
+    teamId: await findMailboxTeamId(tx, input.mailboxId),
+    channel: 'email',
+  });
+  const { ticket, messageId } = await createTicketInTransaction(tx, SYSTEM_ACTOR, ticketInput, {
+    mail: { quotedBody: content.quotedBody, bodyHtml: content.bodyHtml, inboundMailId: input.inboundMailId, files: content.files },
+    eventExtra: { inboundMailId: input.inboundMailId, suppressAutoReply: input.suppressAutoReply, ...(input.linkTo && { linkedToTicketId: input.linkTo.ticketId }) },
+  });
+  const participants = await participantsOf(tx, message, message.from.address, input.envelopeTo);
+  const withUsers = await Promise.all(participants.map(async (participant) => ({ email: participant.address, userId: (await findUserIdByAddress(tx, participant.address))?.id ?? null })));
+  await insertParticipants(tx, ticket.id, withUsers);
+  if (input.linkTo) await linkToCase(tx, ticket, input.linkTo);
+  return { ticket, messageId: messageId!, sender, linkedTo: input.linkTo?.ticketId ?? null };
+}
+
+/** The new case points at the one the mail referred to; only agents see links. */
+async function linkToCase(tx: Tx, ticket: Ticket, target: { ticketId: string; reason: string }): Promise<void> {
+  const link = await insertLink(tx, { ticketId: ticket.id, kind: 'related', targetTicketId: target.ticketId, externalRef: null, externalUrl: null, createdBy: null });
+  const changes = { link, source: 'email', reason: target.reason };
+  await recordAudit(tx, { subjectType: 'ticket', subjectId: ticket.id, ticketId: ticket.id, actorId: null, action: 'link.added', changes });
+  await recordAudit(tx, { subjectType: 'ticket', subjectId: target.ticketId, ticketId: target.ticketId, actorId: null, action: 'link.added', changes });
+  await enqueueEvent(tx, 'ticket.linked', eventPayload(ticket, { linkId: link.id }));
+}
