@@ -299,6 +299,29 @@ describe('realtime: committed case changes reach connected users', () => {
     await waitFor('closed streams to unsubscribe', () => t.realtime.listenerCount() === listenersBefore);
   });
 
+  it('a colleague hears of cases of their organisation live only when it shares cases, never of internal notes', async () => {
+    const make = factories(t.database);
+    const sharing = await make.organization({ sharesCases: true });
+    const [author, colleague] = [await make.contact(sharing.id), await make.contact(sharing.id)];
+    const privateOrgColleague = await make.contact(orgA.id);
+    const colleagueStream = await openStream(await make.token(colleague));
+    const privateStream = await openStream(await make.token(privateOrgColleague));
+    const shared = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Shared over SSE', requesterId: author.id })).json();
+    const note = (await call(t.app, agentToken, 'POST', `/api/v1/tickets/${shared.id}/messages`, { body: 'Internal only', internal: true })).json();
+    const reply = (await call(t.app, agentToken, 'POST', `/api/v1/tickets/${shared.id}/messages`, { body: 'Public answer' })).json();
+    const notShared = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Private over SSE', requesterId: contactA.id })).json();
+    await waitFor('the colleague to get the case and the public reply', () => about(colleagueStream, 'ticket.message-added', 'messageId', reply.id).length === 1);
+    expect(about(colleagueStream, 'ticket.created', 'ticketId', shared.id)).toHaveLength(1);
+    await sleep(500);
+    expect(about(colleagueStream, 'ticket.message-added', 'messageId', note.id)).toEqual([]);
+    // Order is kept: the case's creation arrives before its reply.
+    const order = colleagueStream.events.filter((event) => event.data.ticketId === shared.id).map((event) => event.event);
+    expect(order.indexOf('ticket.created')).toBeLessThan(order.indexOf('ticket.message-added'));
+    // Another organisation's colleague (no sharing) hears nothing of a case they cannot read.
+    expect(privateStream.events.filter((event) => event.data.ticketId === notShared.id)).toEqual([]);
+    expect(privateStream.events.filter((event) => event.data.ticketId === shared.id)).toEqual([]);
+  });
+
   it('a customer gets the public reply on their case over SSE, never the internal note', async () => {
     const agent = await openStream(agentToken);
     const customer = await openStream(contactAToken);
