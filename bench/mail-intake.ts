@@ -130,10 +130,9 @@ async function main(): Promise<void> {
       }
       const endToEndSeconds = (performance.now() - sendStarted) / 1000;
       const states = (await sql<{ state: string; n: string }>`select state, count(*) as n from inbound_mails group by state order by state`.execute(db)).rows;
-      const emailCases = Number((await sql<{ n: string }>`select count(*) as n from tickets where channel = 'email'`.execute(db)).rows[0]!.n);
-      const threaded = Number(
-        (await sql<{ n: string }>`select count(*) as n from inbound_mails i join tickets t on t.id = i.ticket_id where t.channel <> 'email'`.execute(db)).rows[0]!.n,
-      );
+      const actions = (
+        await sql<{ action: string; n: string }>`select coalesce(outcome ->> 'action', state) as action, count(*) as n from inbound_mails group by 1 order by 2 desc`.execute(db)
+      ).rows;
       latencies.sort((a, b) => a - b);
       const processed = mailCount - failures - pending;
       const perSecond = processed / endToEndSeconds;
@@ -150,7 +149,7 @@ ${fmt(mailCount)} mails over ${connections} SMTP connections (nodemailer) to the
 | accept rate | ${fmt(latencies.length / acceptSeconds)} mails/s over ${fmt(acceptSeconds, 1)} s |
 | accept latency p50 / p99 / max | ${fmt(percentile(latencies, 50), 1)} / ${fmt(percentile(latencies, 99), 1)} / ${fmt(latencies.at(-1) ?? 0, 1)} ms |
 | **accept → case or message, end to end** | **${fmt(perSecond)} mails/s** (${fmt(processed)} mails in ${fmt(endToEndSeconds, 1)} s; ${fmt(pending)} still waiting at the end) |
-| outcome | ${states.map((row) => `${row.state} ${fmt(Number(row.n))}`).join(', ')}; ${fmt(emailCases)} new e-mail cases, ${fmt(threaded)} replies threaded into existing cases |
+| outcome | states: ${states.map((row) => `${row.state} ${fmt(Number(row.n))}`).join(', ')}; actions: ${actions.map((row) => `${row.action} ${fmt(Number(row.n))}`).join(', ')} |
 | baseline: pgbench one-row INSERT, 8 clients | ${fmt(baseline.tps)} TPS → mails/s is ${fmt((100 * perSecond) / baseline.tps, 1)} % of it |
 
 Target in the issue: ≥ 200 mails/s end to end on this 2-core machine — ${perSecond >= 200 ? 'met' : 'not met'} in this run.

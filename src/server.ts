@@ -34,6 +34,8 @@ export async function startServer(
     { logger: config.logLevel === 'silent' ? false : { level: config.logLevel } },
   );
   const processor = startOutboxProcessor(database, buildEventHandlers(runtime, realtime), {
+    // PGlite has one connection: handling several cases at once would only queue on its mutex.
+    concurrency: config.outboxConcurrency ?? (database.engine === 'postgres' ? 4 : 1),
     onError: (error, event) => app.log.warn({ err: error, eventId: event.id, topic: event.topic }, 'outbox handler failed'),
   });
   const jobs = startBackgroundJobs(runtime);

@@ -20,6 +20,7 @@ export const ConfigSchema = z.object({
   CASEBOOK_COOKIE_SECURE: booleanFlag.default(true).describe('Mark the session cookie Secure (browsers accept it on localhost)'),
   CASEBOOK_MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024).describe('Largest attachment accepted'),
   CASEBOOK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
+  CASEBOOK_OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().describe('Cases whose events one node handles at once (default 4 on PostgreSQL, 1 on the embedded database)'),
   CASEBOOK_TRUST_PROXY: z
     .string()
     .regex(/^(?:true|false|[0-9A-Fa-f:.\/]+(?:\s*,\s*[0-9A-Fa-f:.\/]+)*)$/, 'true, false, or proxy addresses/CIDRs separated by commas')
@@ -71,6 +72,7 @@ export type Config = {
   maxAttachmentBytes: number;
   logLevel: z.infer<typeof ConfigSchema>['CASEBOOK_LOG_LEVEL'];
   trustProxy: boolean | string[];
+  outboxConcurrency: number | undefined;
   /** Longest wait between two passes over an IMAP mailbox, in seconds. */
   imapPollSeconds: number;
   /** The SMTP listener's address, or undefined when it is off. */
@@ -109,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxAttachmentBytes: values.CASEBOOK_MAX_ATTACHMENT_BYTES,
     logLevel: values.CASEBOOK_LOG_LEVEL,
     trustProxy: values.CASEBOOK_TRUST_PROXY ?? false,
+    outboxConcurrency: values.CASEBOOK_OUTBOX_CONCURRENCY,
     imapPollSeconds: values.CASEBOOK_IMAP_POLL_SECONDS,
     smtpListen: values.CASEBOOK_SMTP_LISTEN,
     smtpMaxBytes: values.CASEBOOK_SMTP_MAX_BYTES,

@@ -121,6 +121,35 @@ describe('the outbox processor', () => {
     expect(pending).toEqual([]);
   });
 
+  it('with concurrency, handles several cases at once but each case\'s events strictly in id order', async () => {
+    const database = await freshDatabase();
+    const cases = ['a', 'b', 'c', 'd', 'e', 'f'];
+    for (let step = 0; step < 4; step++) for (const ticketId of cases) await enqueueEvent(database.db, 'ticket.updated', { ticketId, step });
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const seen: { ticketId: string; step: number }[] = [];
+    const slow = {
+      name: 'slow',
+      topics: '*' as const,
+      handle: async (event: OutboxEvent) => {
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await sleep(5 + ((Number(event.id) * 7) % 11));
+        seen.push(event.payload as { ticketId: string; step: number });
+        inFlight--;
+      },
+    };
+    const processor = startOutboxProcessor(database, [slow], { pollIntervalMs: 10, batchSize: 50, concurrency: 3 });
+    try {
+      await waitFor('all 24 events', () => seen.length >= 24);
+    } finally {
+      await processor.stop();
+    }
+    expect(mostInFlight).toBe(3);
+    for (const ticketId of cases) expect(seen.filter((event) => event.ticketId === ticketId).map((event) => event.step)).toEqual([0, 1, 2, 3]);
+    expect(await database.db.selectFrom('outbox').select('id').where('processed_at', 'is', null).execute()).toEqual([]);
+  });
+
   it('retries a failing handler with exponential backoff, then parks the event as dead after maxAttempts', async () => {
     const database = await freshDatabase();
     await enqueueEvent(database.db, 'ticket.updated', { name: 'always-fails' });

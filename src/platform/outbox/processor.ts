@@ -9,6 +9,12 @@ export type OutboxProcessorOptions = {
   batchSize?: number;
   maxAttempts?: number;
   lockSeconds?: number;
+  /**
+   * Events of one case (same `ticketId`, or same `inboundMailId`) are always handled one after the
+   * other in id order; up to this many different cases are handled at once (default 1: strictly in
+   * id order). Handlers are written for several app nodes, so in-process concurrency is safe.
+   */
+  concurrency?: number;
   onError?: (error: unknown, event: OutboxEvent) => void;
 };
 
@@ -26,6 +32,7 @@ export function startOutboxProcessor(database: Database, handlers: EventHandler[
   const batchSize = options.batchSize ?? 50;
   const maxAttempts = options.maxAttempts ?? 8;
   const lockSeconds = options.lockSeconds ?? 60;
+  const concurrency = Math.max(1, options.concurrency ?? 1);
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
@@ -74,17 +81,37 @@ export function startOutboxProcessor(database: Database, handlers: EventHandler[
     await database.db.updateTable('outbox').set({ processed_at: new Date(), locked_until: null }).where('id', 'in', ids).execute();
   }
 
+  /** The batch's events by case, each case's events in id order; `concurrency` cases at a time. */
+  async function handleBatch(batch: OutboxEvent[]): Promise<string[]> {
+    const byCase = new Map<string, OutboxEvent[]>();
+    for (const event of batch) {
+      const key = orderKey(event);
+      const queue = byCase.get(key);
+      if (queue) queue.push(event);
+      else byCase.set(key, [event]);
+    }
+    const queues = [...byCase.values()];
+    const succeeded: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < queues.length) {
+        for (const event of queues[next++]!) {
+          if (await handleEvent(event)) succeeded.push(event.id);
+          await new Promise((resolveYield) => setImmediate(resolveYield));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, queues.length) }, worker));
+    return succeeded;
+  }
+
   async function runOnce(): Promise<number> {
     let handled = 0;
     for (;;) {
       const batch = await claimBatch();
       // Successes are marked in one statement per batch (a crash before it replays them: handlers are
       // idempotent). Between events the loop yields, so HTTP requests on the same process keep flowing.
-      const succeeded: string[] = [];
-      for (const event of batch) {
-        if (await handleEvent(event)) succeeded.push(event.id);
-        await new Promise((resolveYield) => setImmediate(resolveYield));
-      }
+      const succeeded = await handleBatch(batch);
       await markProcessed(succeeded);
       handled += batch.length;
       if (batch.length < batchSize || stopped) return handled;
@@ -122,4 +149,12 @@ export function startOutboxProcessor(database: Database, handlers: EventHandler[
       while (running) await running;
     },
   };
+}
+
+/** Events that must stay in order share a key: the case, else the inbound mail, else none (the event itself). */
+function orderKey(event: OutboxEvent): string {
+  const { ticketId, inboundMailId } = event.payload;
+  if (typeof ticketId === 'string') return `ticket:${ticketId}`;
+  if (typeof inboundMailId === 'string') return `mail:${inboundMailId}`;
+  return `event:${event.id}`;
 }
