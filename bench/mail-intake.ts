@@ -7,6 +7,7 @@ import pg from 'pg';
 import { startPostgres } from '../test/support/postgres-server.ts';
 import { analyzeAfterLoad, bulkLoad } from './bulk-load.ts';
 import { startCasebook } from './casebook.ts';
+import { statementCounter } from './counters.ts';
 import { prepareRawTable, runPgbench } from './pgbench.ts';
 import { machineInfo, progressBar, waitForQuiet } from './system.ts';
 
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
       let failures = 0;
       let next = 0;
       const load = loadavg()[0]!;
+      const counter = statementCounter(app.database);
       const sendStarted = performance.now();
       const sendBar = progressBar('mails sent', mailCount);
       await Promise.all(
@@ -129,6 +131,8 @@ async function main(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const endToEndSeconds = (performance.now() - sendStarted) / 1000;
+      const statements = counter.count();
+      counter.restore();
       const states = (await sql<{ state: string; n: string }>`select state, count(*) as n from inbound_mails group by state order by state`.execute(db)).rows;
       const actions = (
         await sql<{ action: string; n: string }>`select coalesce(outcome ->> 'action', state) as action, count(*) as n from inbound_mails group by 1 order by 2 desc`.execute(db)
@@ -150,6 +154,7 @@ ${fmt(mailCount)} mails over ${connections} SMTP connections (nodemailer) to the
 | accept latency p50 / p99 / max | ${fmt(percentile(latencies, 50), 1)} / ${fmt(percentile(latencies, 99), 1)} / ${fmt(latencies.at(-1) ?? 0, 1)} ms |
 | **accept → case or message, end to end** | **${fmt(perSecond)} mails/s** (${fmt(processed)} mails in ${fmt(endToEndSeconds, 1)} s; ${fmt(pending)} still waiting at the end) |
 | outcome | states: ${states.map((row) => `${row.state} ${fmt(Number(row.n))}`).join(', ')}; actions: ${actions.map((row) => `${row.action} ${fmt(Number(row.n))}`).join(', ')} |
+| database round trips per mail (accept, processing, the new case's own events, the waiting loop) | ${fmt(statements / mailCount, 1)} |
 | baseline: pgbench one-row INSERT, 8 clients | ${fmt(baseline.tps)} TPS → mails/s is ${fmt((100 * perSecond) / baseline.tps, 1)} % of it |
 
 Target in the issue: ≥ 200 mails/s end to end on this 2-core machine — ${perSecond >= 200 ? 'met' : 'not met'} in this run.

@@ -1,7 +1,7 @@
 /**
  * Every sentence Casebook writes in an e-mail, per language. `{name}` placeholders are filled by
  * `translate`; values are inserted as text (the HTML renderer escapes them afterwards).
- * English is complete and the fallback for any missing key or language.
+ * English is complete and the fallback for any missing key or language; French and Spanish are complete too.
  */
 const en = {
   'common.greeting': 'Hello {name},',
@@ -73,7 +73,41 @@ const fr: Partial<Record<MailMessageKey, string>> = {
   'magicLink.ignore': 'Si vous n’avez pas demandé ce lien, ignorez cet e-mail.',
 };
 
-const catalogues: Record<string, Partial<Record<MailMessageKey, string>>> = { en, fr };
+const es: Partial<Record<MailMessageKey, string>> = {
+  'common.greeting': 'Hola, {name}:',
+  'common.greetingAnonymous': 'Hola:',
+  'common.caseSubject': '[#{number}] {subject}',
+  'common.replyAbove': 'Responda a este correo para agregar información al caso #{number}. Mantenga [#{number}] en el asunto.',
+  'common.viewCase': 'Ver el caso',
+  'common.automatic': 'Este es un mensaje automático de Casebook.',
+  'common.signature': '— {name}',
+  'reply.intro': '{agentName} respondió a su caso #{number}:',
+  'acknowledgement.body': 'Recibimos su solicitud y abrimos el caso #{number}: “{subject}”.',
+  'acknowledgement.next': 'Un agente le responderá por correo. Para agregar información, simplemente responda a este correo.',
+  'sla.subject.warning': '[#{number}] Aviso de SLA ({threshold} %): {subject}',
+  'sla.subject.breach': '[#{number}] SLA incumplido: {subject}',
+  'sla.body.warning': 'Se ha consumido el {threshold} % del objetivo de {clock} del caso #{number}.',
+  'sla.body.breach': 'Se incumplió el objetivo de {clock} del caso #{number}.',
+  'sla.due': 'Vencimiento: {dueAt}',
+  'sla.clock.first-response': 'primera respuesta',
+  'sla.clock.next-response': 'siguiente respuesta',
+  'sla.clock.resolution': 'resolución',
+  'panic.subject': '[#{number}] PÁNICO — {organization}: {subject}',
+  'panic.body': '{organization} pulsó el botón de pánico en el caso #{number} ({priority}).',
+  'panic.description': 'Lo que escribió el cliente:',
+  'tam.subject': '[#{number}] Nuevo caso de {organization}: {subject}',
+  'tam.body': '{organization}, una organización que usted sigue, abrió el caso #{number} ({priority}): “{subject}”.',
+  'tam.environment': 'Entorno (versión {version}):',
+  'escalation.subject': '[#{number}] Escalado a {toLine}: {subject}',
+  'escalation.body': 'El caso #{number} se escaló de {fromLine} a {toLine}.',
+  'escalation.reason': 'Motivo:',
+  'magicLink.subject': 'Su enlace de acceso a Casebook',
+  'magicLink.body': 'Use el enlace de abajo para iniciar sesión en Casebook. Caduca en {expiresInMinutes} minutos y funciona una sola vez.',
+  'magicLink.action': 'Iniciar sesión',
+  'magicLink.ignore': 'Si no pidió este enlace, puede ignorar este correo.',
+};
+
+const catalogues: Record<string, Partial<Record<MailMessageKey, string>>> = { en, fr, es };
 
 export const MAIL_LOCALES = Object.keys(catalogues);
 

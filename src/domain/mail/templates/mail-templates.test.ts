@@ -24,7 +24,7 @@ const data: Record<string, unknown> = {
 
 describe('mail templates', () => {
   for (const name of TemplateName.options) {
-    for (const locale of ['en', 'fr']) {
+    for (const locale of ['en', 'fr', 'es']) {
       it(`${name} renders a subject, a text and an escaped HTML part in ${locale}`, () => {
         const mail = renderMailTemplate(name, locale, data, name === 'magic-link' ? null : ticket);
         expect(mail.language).toBe(locale);
@@ -49,7 +49,34 @@ describe('mail templates', () => {
   it('writes French to French speakers and English to everyone else', () => {
     expect(renderMailTemplate('acknowledgement', 'fr-CA', data, ticket).text).toContain('Nous avons bien reçu votre demande');
     expect(renderMailTemplate('acknowledgement', 'de', data, ticket).text).toContain('We have received your request');
-    expect(mailLanguage('es')).toBe('en');
+    expect(mailLanguage('pt-BR')).toBe('en');
+  });
+
+  it('writes Spanish to Spanish speakers (es, es-MX, es_AR) in every template, with no English left', () => {
+    expect(mailLanguage('es')).toBe('es');
+    expect(mailLanguage('es-MX')).toBe('es');
+    expect(mailLanguage('es_AR')).toBe('es');
+    expect(renderMailTemplate('acknowledgement', 'es-MX', data, ticket).text).toContain('Recibimos su solicitud y abrimos el caso #1042');
+    // English sentences of every template that must never reach a Spanish reader.
+    const english = /\b(Hello|Reply to this email|View the case|automatic message|replied to your case|We have received|SLA warning|SLA breached|target of case|Due:|pressed the panic button|What the customer wrote|New case for|an organisation you follow|Environment \(version|Escalated to|was escalated|Reason:|sign-in link|Sign in|did not ask)\b/;
+    const expected: Record<TemplateName, string[]> = {
+      reply: ['— Alice', 'Ver el caso', 'Responda a este correo para agregar información al caso #1042'],
+      acknowledgement: ['Hola, Nina:', 'Un agente le responderá por correo', 'Este es un mensaje automático de Casebook.'],
+      'sla-notice': ['Se ha consumido el 90 % del objetivo de resolución del caso #1042.', 'Vencimiento: 2026-11-23 11:00 (Europe/Paris)'],
+      'panic-alert': ['Globex pulsó el botón de pánico en el caso #1042 (P1).', 'Lo que escribió el cliente:'],
+      'tam-notice': ['una organización que usted sigue', 'Entorno (versión 3):'],
+      'escalation-notice': ['El caso #1042 se escaló de L1 a L2.', 'Motivo:'],
+      'magic-link': ['Use el enlace de abajo para iniciar sesión en Casebook. Caduca en 15 minutos', 'Iniciar sesión: https://support.example.test/auth/magic?token=abc'],
+    };
+    for (const name of TemplateName.options) {
+      const mail = renderMailTemplate(name, 'es', data, name === 'magic-link' ? null : ticket);
+      expect(mail.language).toBe('es');
+      expect(`${mail.subject}\n${mail.text}`, name).not.toMatch(english);
+      expect(mail.html, name).not.toMatch(english);
+      for (const phrase of expected[name]) expect(mail.text, name).toContain(phrase);
+    }
+    expect(renderMailTemplate('sla-notice', 'es', { ...data, isBreach: true }, ticket).subject).toBe('[#1042] SLA incumplido: Tiles <blank> & "slow"');
+    expect(renderMailTemplate('magic-link', 'es', data, null).subject).toBe('Su enlace de acceso a Casebook');
   });
 
   it('lists the environment of a followed organisation in a TAM notice', () => {

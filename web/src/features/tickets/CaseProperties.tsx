@@ -48,7 +48,7 @@ export const CaseProperties = forwardRef<PropertiesHandle, { ticket: Ticket; use
           {agents.map((agent) => (
             <option key={agent.id} value={agent.id}>
               {agent.name}
-              {agent.supportLine ? ` (${agent.supportLine}${agent.senior ? ', senior' : ''})` : ''}
+              {agent.supportLine ? ` (${agent.supportLine}${agent.senior ? `, ${t('workload.senior')}` : ''})` : ''}
             </option>
           ))}
       </SelectField>
