@@ -159,4 +159,43 @@ describe('cases through the API', () => {
     const premium = (await call(t.app, agentToken, 'GET', `/api/v1/tickets?view=premium&organizationId=${queueOrg.id}`)).json().items;
     expect(premium).toHaveLength(0);
   });
+
+  it('sorts a queue by the soonest running SLA due time, pages by cursor, and puts cases with no running clock last', async () => {
+    const make = factories(t.database);
+    const queueOrg = await make.organization();
+    const requester = await make.contact(queueOrg.id);
+    const hour = 3_600_000;
+    const now = Date.now();
+    // Per case: the clocks [state, due in hours]; only running clocks count, the earliest wins.
+    const plans: [string, ['running' | 'paused' | 'met', number][]][] = [
+      ['late', [['running', 5], ['running', 9]]],
+      ['soonest', [['running', 1], ['met', -3]]],
+      ['paused only', [['paused', 0.5]]],
+      ['no clock', []],
+      ['middle', [['running', 3]]],
+      ['overdue', [['running', -2]]],
+    ];
+    for (const [subject, clocks] of plans) {
+      const ticket = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject, requesterId: requester.id })).json();
+      for (const [index, [state, hours]] of clocks.entries()) {
+        await t.database.db
+          .insertInto('sla_clocks')
+          .values({ ticket_id: ticket.id, kind: index === 0 ? 'first-response' : 'resolution', state, target_seconds: 3600, started_at: new Date(now - hour), due_at: new Date(now + hours * hour), stopped_at: null, next_check_at: null, explanation: '{}' })
+          .execute();
+      }
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const response = await call(t.app, agentToken, 'GET', `/api/v1/tickets?organizationId=${queueOrg.id}&sort=sla-due&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(response.statusCode).toBe(200);
+      const page = response.json() as { items: { subject: string }[]; nextCursor: string | null };
+      expect(page.items[0]).not.toHaveProperty('slaDueAt');
+      seen.push(...page.items.map((item) => item.subject));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.slice(0, 4)).toEqual(['overdue', 'soonest', 'middle', 'late']);
+    expect(seen.slice(4).sort()).toEqual(['no clock', 'paused only']);
+  });
 });
+

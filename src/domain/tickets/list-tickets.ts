@@ -3,7 +3,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { findOrganization } from '../accounts/index.ts';
 import { isAgent, listTeamIdsOfUser, type Actor } from '../identity/index.ts';
 import { ticketsError } from './tickets.errors.ts';
-import { queryQueue, type QueueFilter } from './tickets.repo.ts';
+import { queryQueue, type QueueFilter, type QueueTicket } from './tickets.repo.ts';
 import { Priority, QueueSort, QueueView, TicketStatus, type Ticket } from './tickets.types.ts';
 
 const csv = <T extends z.ZodType>(item: T) =>
@@ -29,12 +29,12 @@ export type ListTicketsQuery = z.infer<typeof ListTicketsQuery>;
 
 type Cursor = NonNullable<QueueFilter['after']>;
 
-function encodeCursor(ticket: Ticket): string {
-  const cursor: Cursor = { priority: ticket.priority, createdAt: ticket.createdAt, updatedAt: ticket.updatedAt, id: ticket.id };
+function encodeCursor(ticket: QueueTicket): string {
+  const cursor: Cursor = { priority: ticket.priority, createdAt: ticket.createdAt, updatedAt: ticket.updatedAt, id: ticket.id, ...(ticket.slaDueAt !== undefined && { slaDueAt: ticket.slaDueAt }) };
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-const CursorShape = z.object({ priority: z.string(), createdAt: z.iso.datetime(), updatedAt: z.iso.datetime(), id: z.uuid() }).strict();
+const CursorShape = z.object({ priority: z.string(), createdAt: z.iso.datetime(), updatedAt: z.iso.datetime(), id: z.uuid(), slaDueAt: z.iso.datetime().nullable().optional() }).strict();
 
 function decodeCursor(cursor: string): Cursor {
   try {
@@ -102,6 +102,7 @@ export async function listTickets(
     }
   }
   const rows = await queryQueue(db, filter);
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? encodeCursor(items[items.length - 1]!) : null };
+  const page = rows.slice(0, limit);
+  const items = page.map(({ slaDueAt: _sortKey, ...ticket }) => ticket);
+  return { items, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
 }

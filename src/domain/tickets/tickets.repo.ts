@@ -154,11 +154,21 @@ export type QueueFilter = {
   planCode?: string;
   sort: QueueSort;
   limit: number;
-  after?: { priority: string; createdAt: string; updatedAt: string; id: string };
+  after?: { priority: string; createdAt: string; updatedAt: string; id: string; slaDueAt?: string | null };
 };
 
-export async function queryQueue(executor: Executor, filter: QueueFilter): Promise<Ticket[]> {
-  let query = executor.selectFrom('tickets').selectAll().limit(filter.limit);
+/** A queue row: the case, and for the SLA-due sort the earliest due time of its running clocks. */
+export type QueueTicket = Ticket & { slaDueAt?: string | null };
+
+/** Earliest due time of a case's running SLA clocks (null: none running, e.g. all met or paused). */
+const runningSlaDue = sql<Date | null>`(select min(c.due_at) from sla_clocks c where c.ticket_id = tickets.id and c.state = 'running')`;
+
+export async function queryQueue(executor: Executor, filter: QueueFilter): Promise<QueueTicket[]> {
+  let query = executor
+    .selectFrom('tickets')
+    .selectAll()
+    .$if(filter.sort === 'sla-due', (qb) => qb.select(runningSlaDue.as('sla_due_at')))
+    .limit(filter.limit);
   if (filter.openOnly) query = query.where('is_open', '=', true);
   if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
   if (filter.priorities?.length) query = query.where('priority', 'in', filter.priorities);
@@ -180,11 +190,20 @@ export async function queryQueue(executor: Executor, filter: QueueFilter): Promi
   } else if (filter.sort === 'age') {
     if (after) query = query.where(sql<boolean>`(created_at, id) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
     query = query.orderBy('created_at').orderBy('id');
+  } else if (filter.sort === 'sla-due') {
+    // Soonest due first; cases with no running clock after them, oldest id order among equals.
+    if (after?.slaDueAt) query = query.where(sql<boolean>`(${runningSlaDue} is null or (${runningSlaDue}, tickets.id) > (${after.slaDueAt}::timestamptz, ${after.id}::uuid))`);
+    else if (after) query = query.where(sql<boolean>`(${runningSlaDue} is null and tickets.id > ${after.id}::uuid)`);
+    query = query.orderBy(sql`${runningSlaDue} is null`).orderBy(runningSlaDue).orderBy('id');
   } else {
     if (after) query = query.where(sql<boolean>`(updated_at, id) < (${after.updatedAt}::timestamptz, ${after.id}::uuid)`);
     query = query.orderBy('updated_at', 'desc').orderBy('id', 'desc');
   }
-  return (await query.execute()).map(toTicket);
+  return (await query.execute()).map((row) => {
+    const ticket: QueueTicket = toTicket(row);
+    if ('sla_due_at' in row) ticket.slaDueAt = row.sla_due_at ? new Date(row.sla_due_at as Date | string).toISOString() : null;
+    return ticket;
+  });
 }
 
 export async function countQueue(executor: Executor, filter: Omit<QueueFilter, 'sort' | 'limit' | 'after'>): Promise<number> {

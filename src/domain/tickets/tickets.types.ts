@@ -94,5 +94,5 @@ export type TimelineEntry = z.infer<typeof TimelineEntry>;
 export const QUEUE_VIEWS = ['mine', 'team', 'unassigned', 'premium', 'pending-customer', 'all-open', 'all'] as const;
 export const QueueView = z.enum(QUEUE_VIEWS);
 export type QueueView = z.infer<typeof QueueView>;
-export const QueueSort = z.enum(['priority', 'age', 'updated']);
+export const QueueSort = z.enum(['priority', 'age', 'updated', 'sla-due']);
 export type QueueSort = z.infer<typeof QueueSort>;

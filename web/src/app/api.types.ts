@@ -92,5 +92,5 @@ export const LINK_KINDS: LinkKind[] = ['related', 'duplicate', 'upstream-vendor'
 export type TicketLink = { id: string; ticketId: string; kind: LinkKind; targetTicketId: string | null; externalRef: string | null; externalUrl: string | null; createdAt: string };
 /** The queue filters a view or the URL carries (the same names as GET /tickets). */
 export type QueueFilters = Partial<{ view: string; status: string[] | string; priority: string[] | string; organizationId: string; assigneeId: string; tag: string; product: string; plan: string }>;
-export type SavedView = { id: string | null; slug: string; name: string; builtIn: boolean; ownerId: string | null; filters: QueueFilters; sort: 'priority' | 'age' | 'updated'; createdAt: string | null };
+export type SavedView = { id: string | null; slug: string; name: string; builtIn: boolean; ownerId: string | null; filters: QueueFilters; sort: 'priority' | 'age' | 'updated' | 'sla-due'; createdAt: string | null };
 export type Plan = { id: string; code: string; name: string };

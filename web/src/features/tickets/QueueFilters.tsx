@@ -32,6 +32,7 @@ export function QueueFilters(props: { search: URLSearchParams; setFilter(key: st
         <option value="priority">{t('queue.sortBy.priority')}</option>
         <option value="age">{t('queue.sortBy.age')}</option>
         <option value="updated">{t('queue.sortBy.updated')}</option>
+        <option value="sla-due">{t('queue.sortBy.slaDue')}</option>
       </SelectField>
       <SelectField label={t('ticket.priority')} inline value={value('priority')} onChange={(event) => props.setFilter('priority', event.target.value)}>
         <option value="">{t('queue.any')}</option>
