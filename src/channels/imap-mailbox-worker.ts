@@ -6,6 +6,8 @@ import { syncImapFolder, type FolderSyncResult } from './imap-folder-sync.ts';
 export type ImapWorkerSettings = {
   /** Longest wait between two passes over the folder (IDLE usually wakes the worker sooner). */
   pollSeconds: number;
+  /** Largest message taken in; a larger one is left unread on the server (and counted as tooLarge). */
+  maxBytes: number;
   /** Lease length; renewed every third of it while the worker holds the mailbox. */
   leaseSeconds: number;
   /** This node's lease holder name. */
@@ -105,7 +107,7 @@ export function startImapMailboxWorker(db: Db, mailbox: ImapMailbox, settings: I
         if (isClosed) throw new Error(`mailbox ${mailbox.address}: the IMAP server closed the connection`);
         status.state = 'syncing';
         hasNews = false;
-        const result = await syncImapFolder(db, imap, mailbox, source.folder, () => isStopped || isLeaseLost);
+        const result = await syncImapFolder(db, imap, mailbox, source.folder, () => isStopped || isLeaseLost, { maxBytes: settings.maxBytes });
         status.lastSyncAt = new Date();
         status.failures = 0;
         status.lastError = null;

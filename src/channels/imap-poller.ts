@@ -8,6 +8,8 @@ import { startImapMailboxWorker, type ImapMailboxWorker, type ImapWorkerStatus }
 export type ImapPollerOptions = {
   /** Longest wait between two passes over a folder (CASEBOOK_IMAP_POLL_SECONDS); IDLE is usually faster. */
   pollSeconds: number;
+  /** Largest message taken in (CASEBOOK_SMTP_MAX_BYTES, as for SMTP); a larger one stays unread on the server. */
+  maxBytes?: number;
   /** How often the list of mailboxes is read again (added, changed, deactivated mailboxes). */
   refreshSeconds?: number;
   /** How long a node's claim on a mailbox lasts without renewal (another node takes over after it). */
@@ -46,6 +48,7 @@ export function startImapPoller(db: Db, options: ImapPollerOptions): ImapPoller 
 
   const settings = {
     pollSeconds: options.pollSeconds,
+    maxBytes: options.maxBytes ?? 25 * 1024 * 1024,
     leaseSeconds: options.leaseSeconds ?? 60,
     holder,
     backoff: options.backoff ?? { minMs: 1_000, maxMs: 60_000 },

@@ -48,6 +48,7 @@ export function startBackgroundJobs(deps: JobDeps): BackgroundJob[] {
   jobs.push(
     startImapPoller(database.db, {
       pollSeconds: config.imapPollSeconds,
+      maxBytes: config.smtpMaxBytes,
       // The embedded database admits one process: a fixed holder takes its leases back at once after a crash.
       holder: database.engine === 'pglite' ? 'embedded' : undefined,
       onError: (error, mailbox) => {

@@ -37,7 +37,7 @@ export const ConfigSchema = z.object({
     .refine((listen) => listen.port <= 65535, 'port above 65535')
     .optional()
     .describe('host:port of the built-in SMTP listener for inbound mail (off when unset)'),
-  CASEBOOK_SMTP_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024).describe('Largest message the SMTP listener accepts (552 above)'),
+  CASEBOOK_SMTP_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024).describe('Largest inbound message: the SMTP listener answers 552 above it; IMAP leaves it unread on the server'),
   CASEBOOK_SMTP_TLS_CERT: z.string().optional().describe('PEM certificate file: the SMTP listener offers STARTTLS (with CASEBOOK_SMTP_TLS_KEY)'),
   CASEBOOK_SMTP_TLS_KEY: z.string().optional().describe('PEM private key file of CASEBOOK_SMTP_TLS_CERT (secret)'),
   CASEBOOK_MAIL_FROM: z.string().email().default('support@casebook.local').describe('From address of outbound mail when no mailbox is configured'),

@@ -144,6 +144,39 @@ describe.skipIf(isDovecotMissing)('IMAP intake from a real Dovecot', () => {
     await stopPoller(second);
   });
 
+  it('on its first connection takes only the unread mail, not the read history; afterwards every new mail', async () => {
+    const mailbox = await addMailbox('History');
+    const history = [customerMail('answered last year'), customerMail('read by the team yesterday')];
+    for (const mail of history) await dovecot.deliver(mail.raw, 'History', ['\\Seen']);
+    const unread = customerMail('still waiting for an answer');
+    await dovecot.deliver(unread.raw, 'History');
+    const syncs: FolderSyncResult[] = [];
+    startPoller({ syncs });
+    await waitFor('the first pass', () => syncs.length > 0);
+    expect(await storedIds(mailbox.id)).toEqual([unread.messageId]);
+    const state = await t.database.db.selectFrom('mailbox_imap_state').selectAll().where('mailbox_id', '=', mailbox.id).executeTakeFirstOrThrow();
+    expect(Number(state.last_uid)).toBe(3);
+    // Once connected, a new mail is taken even if someone already read it in their mail client.
+    const readElsewhere = customerMail('opened on a phone before Casebook saw it');
+    await dovecot.deliver(readElsewhere.raw, 'History', ['\\Seen']);
+    await waitFor('the new mail', async () => (await storedIds(mailbox.id)).includes(readElsewhere.messageId));
+    expect(await storedIds(mailbox.id)).toEqual([unread.messageId, readElsewhere.messageId]);
+  });
+
+  it('leaves a message over the size limit unread on the server, without downloading it, and carries on', async () => {
+    const mailbox = await addMailbox('Big');
+    const big = customerMail('a huge log file pasted inline');
+    const bigUid = await dovecot.deliver(big.raw.replace('Hello,', `Hello,\r\n${'log line 0123456789 abcdefghij\r\n'.repeat(400)}`), 'Big');
+    const small = customerMail('a short question');
+    await dovecot.deliver(small.raw, 'Big');
+    const syncs: FolderSyncResult[] = [];
+    startPoller({ syncs, maxBytes: 4_000 });
+    await waitFor('the small mail', async () => (await storedIds(mailbox.id)).includes(small.messageId));
+    expect(await storedIds(mailbox.id)).toEqual([small.messageId]);
+    expect(syncs.reduce((sum, sync) => sum + sync.tooLarge, 0)).toBe(1);
+    expect((await dovecot.flags('Big')).get(bigUid)?.has('\\Seen')).toBe(false);
+  });
+
   it('picks up mail delivered while it waits in IDLE, long before the poll interval', async () => {
     const mailbox = await addMailbox('Idle');
     const poller = startPoller();

@@ -30,7 +30,7 @@ export type DovecotServer = {
   /** imap://user:password@127.0.0.1:port/FOLDER, the form a mailbox's imap_url takes. */
   imapUrl(folder?: string): string;
   /** IMAP APPEND through a real client; returns the new message's UID. */
-  deliver(raw: Buffer | string, folder?: string): Promise<number>;
+  deliver(raw: Buffer | string, folder?: string, flags?: string[]): Promise<number>;
   /** UID → flags of every message in the folder. */
   flags(folder?: string): Promise<Map<number, Set<string>>>;
   createFolder(folder: string): Promise<void>;
@@ -216,9 +216,9 @@ export async function startDovecot(): Promise<DovecotServer> {
     user,
     password,
     imapUrl: (folder = 'INBOX') => `imap://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(folder)}`,
-    deliver: (raw, folder = 'INBOX') =>
+    deliver: (raw, folder = 'INBOX', flags = []) =>
       withClient(async (client) => {
-        const appended = await client.append(folder, typeof raw === 'string' ? Buffer.from(raw) : raw);
+        const appended = await client.append(folder, typeof raw === 'string' ? Buffer.from(raw) : raw, flags);
         if (!appended || appended.uid === undefined) throw new Error(`APPEND into ${folder} returned no UID`);
         return appended.uid;
       }),
