@@ -36,6 +36,7 @@ import { registerViewRoutes } from './routes/tickets/views.route.ts';
 import { registerTicketSlaRoutes } from './routes/sla/ticket-sla.route.ts';
 import { registerMailboxRoutes } from './routes/mail/mailboxes.route.ts';
 import { registerOutboundMailRoutes } from './routes/mail/outbound.route.ts';
+import { registerInboundMailRoutes } from './routes/mail/inbound.route.ts';
 import type { AppServices } from './services.ts';
 
 export type BuildAppOptions = { logger?: boolean | { level: string } };
@@ -104,6 +105,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   registerTicketSlaRoutes(app);
   registerMailboxRoutes(app);
   registerOutboundMailRoutes(app);
+  registerInboundMailRoutes(app);
   registerEventStreamRoute(app);
   registerControlRoute(app);
   await installWebAssets(app);

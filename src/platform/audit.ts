@@ -1,7 +1,7 @@
 import type { Executor } from './db/database.ts';
 
 export type AuditEntry = {
-  subjectType: 'ticket' | 'organization' | 'user' | 'team' | 'environment' | 'plan' | 'contract' | 'mailbox';
+  subjectType: 'ticket' | 'organization' | 'user' | 'team' | 'environment' | 'plan' | 'contract' | 'mailbox' | 'inbound_mail' | 'mail_address';
   subjectId: string;
   ticketId?: string | null;
   actorId: string | null;

@@ -192,6 +192,11 @@ describe('the admin area in a real browser', () => {
       const created = (await admin.get('/mailboxes')).body.items.find((item: { address: string }) => item.address === 'nightshift@casebook.example');
       expect(created).toMatchObject({ name: 'Night shift support', teamId: team.id, isActive: true });
     }
+    // Inbound mail that opened no case and bouncing addresses: a fresh server has none of either.
+    await page.getByRole('heading', { level: 2, name: 'Mail that opened no case' }).waitFor();
+    await page.getByText('Every recent mail became a case or a message.').waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Bouncing addresses' }).waitFor();
+    await page.getByText('No address is flagged.').waitFor();
     await expectAccessible(page, 'admin mailboxes');
     await screenshot(page, '45-admin-mailboxes');
 

@@ -44,7 +44,7 @@ export async function createUser(db: Db, actor: Actor, input: CreateUserInput): 
   const passwordHash = input.password ? await hashPassword(input.password) : null;
   return db.transaction().execute(async (tx) => {
     if (await findUserByEmail(tx, input.email)) throw identityError('USER_EMAIL_TAKEN', { email: input.email });
-    const user = await insertUser(tx, {
+    const inserted = await insertUser(tx, {
       email: input.email.toLowerCase(),
       name: input.name,
       kind,
@@ -58,6 +58,9 @@ export async function createUser(db: Db, actor: Actor, input: CreateUserInput): 
       maxOpenCases: input.maxOpenCases ?? null,
       passwordHash,
     });
+    // The check above reads committed rows only: a concurrent create of the same address loses here.
+    if (!inserted) throw identityError('USER_EMAIL_TAKEN', { email: input.email });
+    const user = inserted;
     await recordAudit(tx, { subjectType: 'user', subjectId: user.id, actorId: actorIdOrNull(actor), action: 'user.created', changes: { roles, kind } });
     await enqueueEvent(tx, 'user.changed', { userId: user.id, change: 'created' });
     return user;

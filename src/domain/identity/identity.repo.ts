@@ -64,7 +64,8 @@ async function teamIdsByUser(executor: Executor, userIds: string[]): Promise<Map
   return map;
 }
 
-export async function insertUser(executor: Executor, record: NewUserRecord): Promise<User> {
+/** Inserts a user; undefined when the e-mail address is taken (also when a concurrent insert won the race). */
+export async function insertUser(executor: Executor, record: NewUserRecord): Promise<User | undefined> {
   const row = await executor
     .insertInto('users')
     .values({
@@ -81,9 +82,10 @@ export async function insertUser(executor: Executor, record: NewUserRecord): Pro
       max_open_cases: record.maxOpenCases,
       password_hash: record.passwordHash,
     })
+    .onConflict((conflict) => conflict.expression(sql`lower(email)`).doNothing())
     .returningAll()
-    .executeTakeFirstOrThrow();
-  return toUser(row, []);
+    .executeTakeFirst();
+  return row ? toUser(row, []) : undefined;
 }
 
 export async function updateUserRow(executor: Executor, id: string, patch: UserPatchRecord): Promise<User | undefined> {

@@ -14,16 +14,20 @@ export type StoredInboundMail = {
   envelopeFrom: string | null;
   envelopeTo: string[];
   receivedAt: Date;
+  /** An admin released it (it was rate-limited or failed): the per-sender rate limit no longer applies. */
+  released: boolean;
 };
 
 export async function findInboundMail(executor: Executor, id: string): Promise<StoredInboundMail | undefined> {
   const row = await executor
     .selectFrom('inbound_mails')
-    .select(['id', 'state', 'raw', 'mailbox_id', 'envelope_from', 'envelope_to', 'received_at'])
+    .select(['id', 'state', 'raw', 'mailbox_id', 'envelope_from', 'envelope_to', 'received_at', 'outcome'])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) return undefined;
-  return { id: row.id, state: row.state, raw: row.raw, mailboxId: row.mailbox_id, envelopeFrom: row.envelope_from, envelopeTo: row.envelope_to, receivedAt: row.received_at };
+  const outcome = typeof row.outcome === 'string' ? (JSON.parse(row.outcome) as Record<string, unknown>) : row.outcome;
+  const released = row.state === 'received' && outcome?.released === true;
+  return { id: row.id, state: row.state, raw: row.raw, mailboxId: row.mailbox_id, envelopeFrom: row.envelope_from, envelopeTo: row.envelope_to, receivedAt: row.received_at, released };
 }
 
 /** Locks the stored mail for its one processing run; returns its state (undefined when gone). */

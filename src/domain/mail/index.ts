@@ -27,3 +27,8 @@ export { OUTBOUND_MAIL_ERRORS } from './outbound-mail.errors.ts';
 export { processInboundMail, inboundMailHandler, type InboundMailDeps, type ProcessedInboundMail } from './process-inbound-mail.ts';
 export { threadIndexRoot, caseNumberInSubject } from './thread-inbound-mail.ts';
 export { requeueStalledInboundMails, startInboundRequeue, MAX_INBOUND_ATTEMPTS, type RequeueResult } from './requeue-stalled-inbound-mails.ts';
+export { listInboundMails, NEEDS_A_LOOK } from './list-inbound-mails.ts';
+export { releaseInboundMail } from './release-inbound-mail.ts';
+export { listAddressFlags } from './list-address-flags.ts';
+export { unflagAddress } from './unflag-address.ts';
+export { InboundMailSummary, ListInboundMailQuery, MailAddressFlag, UnflaggedAddress } from './inbound-admin.types.ts';

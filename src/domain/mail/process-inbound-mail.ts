@@ -12,7 +12,8 @@
  * before are dropped; then threading (thread-inbound-mail.ts). A thread match joins the case only
  * when the sender is an agent, the requester, a participant or a contact of the case's
  * organisation and the case is not closed; otherwise a new case opens, linked to it. New cases are
- * rate-limited per sender; replies never are.
+ * rate-limited per sender; replies never are, nor is a mail an admin released (see
+ * release-inbound-mail.ts: the row carries `outcome.released` until this run records its result).
  */
 import type { Config } from '../../platform/config.ts';
 import type { Database, Tx } from '../../platform/db/database.ts';
@@ -65,7 +66,8 @@ export async function processInboundMail(deps: InboundMailDeps, inboundMailId: s
     return await db.transaction().execute(async (tx) => {
       const state = await lockInboundMail(tx, stored.id);
       if (state !== 'received') return { state: 'skipped' as const, previousState: state ?? null };
-      const outcome = await decide(tx, deps, stored, { message, classified }, content);
+      const decided = await decide(tx, deps, stored, { message, classified }, content);
+      const outcome = stored.released ? { ...decided, outcome: { ...decided.outcome, released: true } } : decided;
       await finishInboundMail(tx, stored.id, outcome);
       return outcome;
     });
@@ -143,7 +145,7 @@ async function decide(tx: Tx, deps: InboundMailDeps, stored: StoredInboundMail, 
     linkTo = { ticketId: ticket.id, reason: mayJoin ? 'case-closed' : 'not-a-participant' };
   }
 
-  if (await isSenderOverRateLimit(tx, deps.config.mailRateLimit, { id: stored.id, fromAddress: from.address, receivedAt: stored.receivedAt })) {
+  if (!stored.released && (await isSenderOverRateLimit(tx, deps.config.mailRateLimit, { id: stored.id, fromAddress: from.address, receivedAt: stored.receivedAt }))) {
     return { ...base, state: 'rate-limited', outcome: { action: 'rate-limited', limit: deps.config.mailRateLimit } };
   }
   const opened = await openCaseFromMail(tx, {

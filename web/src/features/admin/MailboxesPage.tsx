@@ -7,6 +7,7 @@ import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { useFormat } from '../../ui/format.ts';
 import { useAdminMutation, useDeadLetters, useMailboxes, useTeams, type Mailbox } from './admin.api.ts';
 import { adminState, NotAvailable } from './AdminState.tsx';
+import { BouncingAddresses, UnopenedMail } from './InboundMailPanels.tsx';
 import { MailboxForm } from './MailboxForm.tsx';
 
 /** Failed outbound mail (dead letters) with a retry each; hidden behind a notice while the route is absent. */
@@ -58,7 +59,7 @@ function DeadLetters() {
   );
 }
 
-/** Mailboxes Casebook receives mail for, and the outbound mail that could not be delivered. */
+/** Mailboxes Casebook receives mail for, the outbound mail that could not be delivered, inbound mail that opened no case and bouncing addresses. */
 export default function MailboxesPage() {
   const { t } = useTranslation();
   const mailboxes = useMailboxes();
@@ -117,6 +118,8 @@ export default function MailboxesPage() {
           </table>
         ))}
       <DeadLetters />
+      <UnopenedMail />
+      <BouncingAddresses />
       <Dialog open={editing !== null} onOpenChange={(open) => !open && setEditing(null)} title={editingMailbox ? editingMailbox.address : t('admin.mailboxes.new')}>
         {editing !== null && <MailboxForm key={editingMailbox?.id ?? 'new'} mailbox={editingMailbox} teams={teams.data ?? []} onDone={() => setEditing(null)} />}
       </Dialog>
