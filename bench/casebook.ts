@@ -50,6 +50,8 @@ export async function startCasebook(options: { databaseUrl?: string; env?: Recor
     CASEBOOK_LOG_LEVEL: 'silent',
     CASEBOOK_DEMO: '0',
     ...(options.databaseUrl && { DATABASE_URL: options.databaseUrl }),
+    // Lets a run compare outbox settings (e.g. CASEBOOK_OUTBOX_CONCURRENCY=1 npm run bench).
+    ...(process.env.CASEBOOK_OUTBOX_CONCURRENCY && { CASEBOOK_OUTBOX_CONCURRENCY: process.env.CASEBOOK_OUTBOX_CONCURRENCY }),
     ...options.env,
   });
   const cleanup: Array<() => Promise<void>> = [async () => rmSync(dataDir, { recursive: true, force: true })];

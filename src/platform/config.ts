@@ -20,7 +20,7 @@ export const ConfigSchema = z.object({
   CASEBOOK_COOKIE_SECURE: booleanFlag.default(true).describe('Mark the session cookie Secure (browsers accept it on localhost)'),
   CASEBOOK_MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024).describe('Largest attachment accepted'),
   CASEBOOK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
-  CASEBOOK_OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().describe('Cases whose events one node handles at once (default 4 on PostgreSQL, 1 on the embedded database)'),
+  CASEBOOK_OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().describe('Cases whose background events one node handles at once (default 1; each case in order)'),
   CASEBOOK_TRUST_PROXY: z
     .string()
     .regex(/^(?:true|false|[0-9A-Fa-f:.\/]+(?:\s*,\s*[0-9A-Fa-f:.\/]+)*)$/, 'true, false, or proxy addresses/CIDRs separated by commas')
