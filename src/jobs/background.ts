@@ -3,7 +3,7 @@ import { slaEventHandler, startSlaTimer } from '../domain/sla/index.ts';
 import { notifySubscribersOfNewCase } from '../domain/subscriptions/index.ts';
 import { startImapPoller } from '../channels/imap-poller.ts';
 import { startSmtpSender } from '../channels/smtp-sender.ts';
-import { configureOutboundMail, inboundMailHandler, mailOutboundHandler, startInboundRequeue } from '../domain/mail/index.ts';
+import { inboundMailHandler, mailOutboundHandler, startInboundRequeue } from '../domain/mail/index.ts';
 import { startEmailNotificationJob } from '../domain/notifications/index.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import type { EventHandler } from '../platform/outbox/processor.ts';
@@ -15,7 +15,6 @@ export type JobDeps = Pick<Runtime, 'database' | 'files' | 'config'>;
 
 export function buildEventHandlers(deps: JobDeps, realtime: RealtimeHub): EventHandler[] {
   const { database } = deps;
-  configureOutboundMail(deps.config.mail);
   return [
     realtime.outboxHandler,
     // Routing: a new case goes to an agent of its team by the team's strategy (before the TAM hears of it).
@@ -25,7 +24,7 @@ export function buildEventHandlers(deps: JobDeps, realtime: RealtimeHub): EventH
     // SLA clocks: recomputed from the case history on every event that can move them (idempotent).
     slaEventHandler(database.db),
     // Outbound mail: agents' public replies to the requester and CC'd people, acknowledgements of cases opened by mail.
-    mailOutboundHandler(database.db),
+    mailOutboundHandler(database.db, deps.config.mail),
     // Inbound mail: each stored mail becomes a case or a message (threading, sender → contact, bounces, rate limit).
     inboundMailHandler(deps),
   ];
@@ -60,12 +59,11 @@ export function startBackgroundJobs(deps: JobDeps): BackgroundJob[] {
   );
   // Outbound mail: due e-mail notifications become mail (in the recipient's working hours), and the
   // SMTP sender delivers the queue (retries with backoff, dead letters) when CASEBOOK_SMTP_URL is set.
-  configureOutboundMail(config.mail);
   const logMail = (level: 'info' | 'warn', msg: string, details: Record<string, unknown> = {}) => {
     if (!warnsImap) return;
     process.stdout.write(`${JSON.stringify({ level: level === 'warn' ? 40 : 30, time: Date.now(), msg, ...details })}\n`);
   };
-  jobs.push(startEmailNotificationJob(database.db, { onError: (error) => logMail('warn', 'e-mail notifications failed', { err: String(error) }) }));
+  jobs.push(startEmailNotificationJob(database.db, config.mail, { onError: (error) => logMail('warn', 'e-mail notifications failed', { err: String(error) }) }));
   jobs.push(startSmtpSender(database.db, { smtpUrl: config.mail.smtpUrl, maxAttempts: config.mail.maxAttempts, retryBaseMs: config.mail.retryBaseMs, log: logMail }));
   return jobs;
 }

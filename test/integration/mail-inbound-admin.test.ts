@@ -104,7 +104,7 @@ describe('admins see and act on inbound mail that opened no case, and on bouncin
       { address: 'also-gone@bounce.test', reason: 'bounce' },
     ]).execute();
     const notice = (key: string, to: string[]) =>
-      db.transaction().execute((tx) => queueMail(tx, { kind: 'sla-notice', dedupeKey: key, to, locale: 'en', template: 'sla-notice', data: { number: 7, subject: 'Printer', name: 'Gone', clockKind: 'resolution' } }));
+      db.transaction().execute((tx) => queueMail(tx, { kind: 'sla-notice', dedupeKey: key, to, locale: 'en', template: 'sla-notice', data: { number: 7, subject: 'Printer', name: 'Gone', clockKind: 'resolution' } }, t.config.mail));
     const alone = await notice('test-unflag-alone', ['gone@bounce.test']);
     const shared = await notice('test-unflag-shared', ['gone@bounce.test', 'also-gone@bounce.test']);
     const stateOf = async (id: string) => (await db.selectFrom('outbound_mails').select('state').where('id', '=', id).executeTakeFirstOrThrow()).state;

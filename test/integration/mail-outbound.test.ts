@@ -47,11 +47,13 @@ describe('outbound mail: replies, acknowledgements and notices over real SMTP', 
     return response.json() as { id: string };
   };
 
+  let mail: TestApp['config']['mail'];
+
   beforeAll(async () => {
     sink = await startSmtpSink();
     t = await createTestApp();
     make = factories(t.database);
-    const mail = { fromAddress: 'casebook@fallback.test', domain: MAIL_DOMAIN, publicUrl: 'https://support.casebook.test', smtpUrl: sink.url, maxAttempts: 3, retryBaseMs: 3000 };
+    mail = { fromAddress: 'casebook@fallback.test', domain: MAIL_DOMAIN, publicUrl: 'https://support.casebook.test', smtpUrl: sink.url, maxAttempts: 3, retryBaseMs: 3000 };
     await t.database.db.insertInto('mailboxes').values({ address: 'support@example.test', name: 'Example Support' }).execute();
     agent = await make.agent({ name: 'Alice Agent' });
     agentToken = await make.token(agent);
@@ -268,8 +270,8 @@ describe('outbound mail: replies, acknowledgements and notices over real SMTP', 
     await notifyUsers(db, { userIds: [agent.id], kind: 'panic', ticketId: ticket.id, payload: { number: ticket.number, organizationName: organization.name, priority: 'P1', description: 'Everything is <down>' }, dedupeKey: `test-panic:${ticket.id}`, isUrgent: true });
     await notifyUsers(db, { userIds: [agent.id], kind: 'sla.warning', ticketId: ticket.id, payload: { number: ticket.number, threshold: 75 }, dedupeKey: `test-later:${ticket.id}`, isUrgent: false }, new Date(Date.now() + 3_600_000));
 
-    expect((await deliverEmailNotifications(db)).mailed).toBe(3);
-    expect((await deliverEmailNotifications(db)).mailed).toBe(0);
+    expect((await deliverEmailNotifications(db, mail)).mailed).toBe(3);
+    expect((await deliverEmailNotifications(db, mail)).mailed).toBe(0);
     await flush();
     const toAgent = received(agent.email, before);
     expect(toAgent.map((mail) => mail.parsed.subject).sort()).toEqual([`[#${ticket.number}] PANIC — ${organization.name}: Database down`, `[#${ticket.number}] SLA breached: Database down`]);

@@ -17,7 +17,7 @@ export { findMailboxForRecipients, mailboxAddressCandidates } from './find-mailb
 export { parseImapUrl, maskImapUrl, type ImapSource } from './imap-url.ts';
 export { queueMail, QueueMailInput } from './queue-mail.ts';
 export { TemplateName, renderMailTemplate, type RenderedMail } from './templates/mail-templates.ts';
-export { configureOutboundMail, outboundMailSettings, type OutboundMailSettings } from './outbound-mail-settings.ts';
+export type { OutboundMailSettings } from './outbound-mail-settings.ts';
 export { listImapMailboxes, startImapFolderSync, advanceImapUid, claimImapLease, releaseImapLease, type ImapMailbox } from './imap-state.repo.ts';
 export { mailOutboundHandler, mailPublicReply, acknowledgeEmailCase } from './mail-outbound-handler.ts';
 export { deliverDueMails, retryDelay, type MailTransport, type OutgoingMail, type SendFailure, type DeliveryOptions, type DeliveryResult } from './deliver-outbound-mails.ts';

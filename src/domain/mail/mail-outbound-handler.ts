@@ -2,6 +2,7 @@ import type { Db } from '../../platform/db/database.ts';
 import type { OutboxEvent } from '../../platform/outbox/outbox.ts';
 import type { EventHandler } from '../../platform/outbox/processor.ts';
 import { findReplySource, findRequester, listCaseRecipients } from './mail-recipients.repo.ts';
+import type { OutboundMailSettings } from './outbound-mail-settings.ts';
 import { queueMail } from './queue-mail.ts';
 
 /** Payload fields the inbound side sets on a case opened by machine mail (defensive: such mail opens no case today). */
@@ -13,18 +14,18 @@ const MACHINE_FLAGS = ['isMachineGenerated', 'autoSubmitted', 'isAutoReply', 'su
  * every CC'd participant (one mail each, in their language); a case opened by e-mail gets an
  * automatic acknowledgement. Idempotent: each mail has a dedupe key, so a replayed event queues nothing.
  */
-export function mailOutboundHandler(db: Db): EventHandler {
+export function mailOutboundHandler(db: Db, settings: OutboundMailSettings): EventHandler {
   return {
     name: 'mail-outbound',
     topics: ['ticket.message-added', 'ticket.created'],
     async handle(event: OutboxEvent) {
-      if (event.topic === 'ticket.message-added') await mailPublicReply(db, event.payload);
-      else if (event.topic === 'ticket.created') await acknowledgeEmailCase(db, event.payload);
+      if (event.topic === 'ticket.message-added') await mailPublicReply(db, event.payload, settings);
+      else if (event.topic === 'ticket.created') await acknowledgeEmailCase(db, event.payload, settings);
     },
   };
 }
 
-export async function mailPublicReply(db: Db, payload: Record<string, unknown>): Promise<number> {
+export async function mailPublicReply(db: Db, payload: Record<string, unknown>, settings: OutboundMailSettings): Promise<number> {
   if (payload.internal === true || typeof payload.messageId !== 'string') return 0;
   return db.transaction().execute(async (tx) => {
     const message = await findReplySource(tx, payload.messageId as string);
@@ -44,14 +45,14 @@ export async function mailPublicReply(db: Db, payload: Record<string, unknown>):
         template: 'reply',
         data: { body: message.body, agentName: message.authorName ?? '', name: recipient.name },
         autoSubmitted: false,
-      });
+      }, settings);
       if (result.queued) queued += 1;
     }
     return queued;
   });
 }
 
-export async function acknowledgeEmailCase(db: Db, payload: Record<string, unknown>): Promise<boolean> {
+export async function acknowledgeEmailCase(db: Db, payload: Record<string, unknown>, settings: OutboundMailSettings): Promise<boolean> {
   if (payload.channel !== 'email' || typeof payload.ticketId !== 'string') return false;
   if (MACHINE_FLAGS.some((flag) => payload[flag] === true)) return false;
   const ticketId = payload.ticketId;
@@ -67,7 +68,7 @@ export async function acknowledgeEmailCase(db: Db, payload: Record<string, unkno
       template: 'acknowledgement',
       data: { name: requester.name },
       autoSubmitted: true,
-    });
+    }, settings);
     return result.queued;
   });
 }

@@ -1,16 +1,4 @@
-import { loadConfig, type Config } from '../../platform/config.ts';
+import type { Config } from '../../platform/config.ts';
 
+/** What queueMail needs from the configuration (From address, Message-ID domain, links); passed by the caller. */
 export type OutboundMailSettings = Config['mail'];
-
-let configured: OutboundMailSettings | null = null;
-
-/** Set once at boot (server, background jobs) from the validated configuration. */
-export function configureOutboundMail(settings: OutboundMailSettings): void {
-  configured = settings;
-}
-
-/** The configured outbound settings; before configuration (a bare test app), those of the environment. */
-export function outboundMailSettings(): OutboundMailSettings {
-  configured ??= loadConfig(process.env).mail;
-  return configured;
-}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Executor } from '../../platform/db/database.ts';
 import { enqueueEvent } from '../../platform/outbox/outbox.ts';
 import { automaticHeaders, boundReferences, CONVERSATION_KINDS, domainOf, newMessageId, normaliseAddress, plusAddress } from './outbound-mail-headers.ts';
-import { outboundMailSettings } from './outbound-mail-settings.ts';
+import type { OutboundMailSettings } from './outbound-mail-settings.ts';
 import { findFlaggedAddresses, findMailCase, findOutboundIdByDedupeKey, findSendingMailbox, insertOutboundMail, listThreadMessageIds, recordOutgoingMessageId } from './outbound-mail.repo.ts';
 import { renderMailTemplate, TemplateName } from './templates/mail-templates.ts';
 
@@ -34,12 +34,11 @@ export type QueueMailInput = z.input<typeof QueueMailInput>;
  * A recipient whose address bounced before is `held` instead of queued. `queued` is false only when
  * the dedupe key was already known (nothing new was written).
  */
-export async function queueMail(tx: Executor, input: QueueMailInput): Promise<{ id: string; queued: boolean }> {
+export async function queueMail(tx: Executor, input: QueueMailInput, settings: OutboundMailSettings): Promise<{ id: string; queued: boolean }> {
   const mail = QueueMailInput.parse(input);
   const existing = await findOutboundIdByDedupeKey(tx, mail.dedupeKey);
   if (existing) return { id: existing, queued: false };
 
-  const settings = outboundMailSettings();
   const ticket = mail.ticketId ? await findMailCase(tx, mail.ticketId) : null;
   const isConversation = ticket !== null && CONVERSATION_KINDS.has(mail.kind);
   const mailbox = await findSendingMailbox(tx, ticket?.id ?? null);

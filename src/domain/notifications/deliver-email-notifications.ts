@@ -1,6 +1,6 @@
 import type { Db } from '../../platform/db/database.ts';
 import { startPeriodicJob, type PeriodicJob } from '../../platform/periodic-job.ts';
-import { queueMail, type TemplateName } from '../mail/index.ts';
+import { queueMail, type OutboundMailSettings, type TemplateName } from '../mail/index.ts';
 import { claimDueEmailNotifications, markNotificationsDelivered, type DueEmailNotification } from './email-notifications.repo.ts';
 
 /** Which mail template tells each kind of notice. */
@@ -19,7 +19,7 @@ export type EmailNotificationResult = { due: number; mailed: number };
  * when urgent) into outbound mail, and marks them delivered in the same transaction: a notice is
  * mailed once, even with several nodes (SKIP LOCKED) or a crash in between. In-app notices are untouched.
  */
-export async function deliverEmailNotifications(db: Db, options: { batchSize?: number } = {}): Promise<EmailNotificationResult> {
+export async function deliverEmailNotifications(db: Db, settings: OutboundMailSettings, options: { batchSize?: number } = {}): Promise<EmailNotificationResult> {
   return db.transaction().execute(async (tx) => {
     const due = await claimDueEmailNotifications(tx, options.batchSize ?? 50);
     let mailed = 0;
@@ -35,7 +35,7 @@ export async function deliverEmailNotifications(db: Db, options: { batchSize?: n
         template,
         data: templateData(notification),
         autoSubmitted: true,
-      });
+      }, settings);
       if (result.queued) mailed += 1;
     }
     await markNotificationsDelivered(
@@ -53,6 +53,6 @@ function templateData(notification: DueEmailNotification): Record<string, unknow
 export type EmailNotificationJob = PeriodicJob<EmailNotificationResult>;
 
 /** Polls for due e-mail notifications (default every 5 s); one pass at a time per process. */
-export function startEmailNotificationJob(db: Db, options: { intervalMs?: number; onError?: (error: unknown) => void } = {}): EmailNotificationJob {
-  return startPeriodicJob({ name: 'email-notifications', intervalMs: options.intervalMs ?? 5000, pass: () => deliverEmailNotifications(db), fallback: { due: 0, mailed: 0 }, onError: options.onError });
+export function startEmailNotificationJob(db: Db, settings: OutboundMailSettings, options: { intervalMs?: number; onError?: (error: unknown) => void } = {}): EmailNotificationJob {
+  return startPeriodicJob({ name: 'email-notifications', intervalMs: options.intervalMs ?? 5000, pass: () => deliverEmailNotifications(db, settings), fallback: { due: 0, mailed: 0 }, onError: options.onError });
 }

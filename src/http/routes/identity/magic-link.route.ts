@@ -17,7 +17,7 @@ export function registerMagicLinkRoutes(app: FastifyInstance): void {
       locale: link.user.locale,
       template: 'magic-link',
       data: { name: link.user.name, url: link.url, expiresInMinutes: link.expiresInMinutes },
-    });
+    }, app.services.config.mail);
   };
 
   routes.post(

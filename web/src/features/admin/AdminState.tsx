@@ -20,3 +20,28 @@ export function NotAvailable({ what }: { what: string }) {
     </p>
   );
 }
+
+/** The admin lists' table: a hidden caption, one header per column, and a last, unlabelled column for row buttons. */
+export function AdminTable({ caption, columns, actions = false, children }: { caption: string; columns: string[]; actions?: boolean; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <table className="queue-table">
+      <caption className="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th key={column} scope="col">
+              {column}
+            </th>
+          ))}
+          {actions && (
+            <th scope="col">
+              <span className="visually-hidden">{t('admin.actions')}</span>
+            </th>
+          )}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}

@@ -7,7 +7,7 @@ import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { FormActions } from '../../ui/FormActions.tsx';
 import { TimeZoneSelect } from '../../ui/TimeZoneSelect.tsx';
 import { useAdminMutation, useCalendars, usePlans, type Calendar } from './admin.api.ts';
-import { adminState } from './AdminState.tsx';
+import { adminState, AdminTable } from './AdminState.tsx';
 import { WEEKDAYS } from './WeekHoursEditor.tsx';
 
 function NewCalendarForm({ onDone }: { onDone(): void }) {
@@ -56,18 +56,7 @@ export default function CalendarsPage() {
           {t('admin.calendars.new')}
         </button>
       </div>
-      <table className="queue-table">
-        <caption className="visually-hidden">{t('admin.calendars.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('admin.calendars.name')}</th>
-            <th scope="col">{t('admin.calendars.timeZone')}</th>
-            <th scope="col">{t('admin.calendars.hours')}</th>
-            <th scope="col">{t('admin.holidays.title')}</th>
-            <th scope="col">{t('admin.calendars.plans')}</th>
-          </tr>
-        </thead>
-        <tbody>
+      <AdminTable caption={t('admin.calendars.title')} columns={[t('admin.calendars.name'), t('admin.calendars.timeZone'), t('admin.calendars.hours'), t('admin.holidays.title'), t('admin.calendars.plans')]}>
           {calendars.data!.map((calendar) => {
             const { week } = calendar.definition;
             const open = WEEKDAYS.filter((day) => week[day].length > 0);
@@ -85,8 +74,7 @@ export default function CalendarsPage() {
               </tr>
             );
           })}
-        </tbody>
-      </table>
+        </AdminTable>
       <Dialog open={creating} onOpenChange={setCreating} title={t('admin.calendars.new')}>
         {creating && <NewCalendarForm onDone={() => setCreating(false)} />}
       </Dialog>

@@ -4,7 +4,7 @@ import { api } from '../../app/api.ts';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { useFormat } from '../../ui/format.ts';
 import { useAdminMutation } from './admin.api.ts';
-import { adminState, NotAvailable } from './AdminState.tsx';
+import { adminState, NotAvailable, AdminTable } from './AdminState.tsx';
 import { useAddressFlags, useUnopenedMail, type InboundMail } from './mail-admin.api.ts';
 
 const RELEASABLE = new Set(['rate-limited', 'failed']);
@@ -38,21 +38,7 @@ export function UnopenedMail() {
         ) : mails.data!.length === 0 ? (
           <p className="muted">{t('admin.unopenedMail.none')}</p>
         ) : (
-          <table className="queue-table">
-            <caption className="visually-hidden">{t('admin.unopenedMail.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.unopenedMail.state')}</th>
-                <th scope="col">{t('admin.unopenedMail.sender')}</th>
-                <th scope="col">{t('admin.unopenedMail.subject')}</th>
-                <th scope="col">{t('admin.unopenedMail.received')}</th>
-                <th scope="col">{t('admin.unopenedMail.reason')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('admin.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+          <AdminTable caption={t('admin.unopenedMail.title')} columns={[t('admin.unopenedMail.state'), t('admin.unopenedMail.sender'), t('admin.unopenedMail.subject'), t('admin.unopenedMail.received'), t('admin.unopenedMail.reason')]} actions>
               {mails.data!.map((mail) => (
                 <tr key={mail.id}>
                   <td>{t(`admin.unopenedMail.states.${mail.state}`)}</td>
@@ -85,8 +71,7 @@ export function UnopenedMail() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </AdminTable>
         ))}
       {release.isError && <ErrorMessage error={release.error} />}
       {release.isSuccess && (
@@ -114,19 +99,7 @@ export function BouncingAddresses() {
         ) : flags.data!.length === 0 ? (
           <p className="muted">{t('admin.bouncingAddresses.none')}</p>
         ) : (
-          <table className="queue-table">
-            <caption className="visually-hidden">{t('admin.bouncingAddresses.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.bouncingAddresses.address')}</th>
-                <th scope="col">{t('admin.bouncingAddresses.reason')}</th>
-                <th scope="col">{t('admin.bouncingAddresses.flaggedAt')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('admin.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+          <AdminTable caption={t('admin.bouncingAddresses.title')} columns={[t('admin.bouncingAddresses.address'), t('admin.bouncingAddresses.reason'), t('admin.bouncingAddresses.flaggedAt')]} actions>
               {flags.data!.map((flag) => (
                 <tr key={flag.address}>
                   <td>{flag.address}</td>
@@ -141,8 +114,7 @@ export function BouncingAddresses() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </AdminTable>
         ))}
       {unflag.isError && <ErrorMessage error={unflag.error} />}
       {unflag.isSuccess && (

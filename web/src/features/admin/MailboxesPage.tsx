@@ -6,7 +6,7 @@ import { Dialog } from '../../ui/Dialog.tsx';
 import { ErrorMessage } from '../../ui/ErrorMessage.tsx';
 import { useFormat } from '../../ui/format.ts';
 import { useAdminMutation, useDeadLetters, useMailboxes, useTeams, type Mailbox } from './admin.api.ts';
-import { adminState, NotAvailable } from './AdminState.tsx';
+import { adminState, NotAvailable, AdminTable } from './AdminState.tsx';
 import { BouncingAddresses, UnopenedMail } from './InboundMailPanels.tsx';
 import { MailboxForm } from './MailboxForm.tsx';
 
@@ -85,21 +85,7 @@ export default function MailboxesPage() {
         ) : mailboxes.data!.length === 0 ? (
           <p className="empty">{t('admin.mailboxes.none')}</p>
         ) : (
-          <table className="queue-table">
-            <caption className="visually-hidden">{t('admin.mailboxes.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.mailboxes.address')}</th>
-                <th scope="col">{t('admin.mailboxes.name')}</th>
-                <th scope="col">{t('admin.mailboxes.team')}</th>
-                <th scope="col">{t('admin.mailboxes.imapUrl')}</th>
-                <th scope="col">{t('admin.users.status')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('admin.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
+          <AdminTable caption={t('admin.mailboxes.title')} columns={[t('admin.mailboxes.address'), t('admin.mailboxes.name'), t('admin.mailboxes.team'), t('admin.mailboxes.imapUrl'), t('admin.users.status')]} actions>
               {mailboxes.data!.map((mailbox) => (
                 <tr key={mailbox.id} className={mailbox.isActive ? undefined : 'inactive'}>
                   <td>{mailbox.address}</td>
@@ -114,8 +100,7 @@ export default function MailboxesPage() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </AdminTable>
         ))}
       <DeadLetters />
       <UnopenedMail />

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useFormat } from '../../ui/format.ts';
 import { usePanicHistory } from './admin.api.ts';
-import { adminState, NotAvailable } from './AdminState.tsx';
+import { adminState, NotAvailable, AdminTable } from './AdminState.tsx';
 
 /** Every panic press: when (in the viewer's time zone), which organisation, who pressed, which case. */
 export default function PanicHistoryPage() {
@@ -19,18 +19,7 @@ export default function PanicHistoryPage() {
         ) : history.data!.items.length === 0 ? (
           <p className="empty">{t('admin.panic.none')}</p>
         ) : (
-          <table className="queue-table">
-            <caption className="visually-hidden">{t('admin.panic.title')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.panic.when')}</th>
-                <th scope="col">{t('admin.panic.organization')}</th>
-                <th scope="col">{t('admin.panic.pressedBy')}</th>
-                <th scope="col">{t('admin.panic.case')}</th>
-                <th scope="col">{t('admin.panic.description')}</th>
-              </tr>
-            </thead>
-            <tbody>
+          <AdminTable caption={t('admin.panic.title')} columns={[t('admin.panic.when'), t('admin.panic.organization'), t('admin.panic.pressedBy'), t('admin.panic.case'), t('admin.panic.description')]}>
               {history.data!.items.map((event) => (
                 <tr key={event.id}>
                   <td>
@@ -48,8 +37,7 @@ export default function PanicHistoryPage() {
                   <td className="description">{event.description}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
+            </AdminTable>
         ))}
       {history.data?.nextCursor && <p className="muted">{t('admin.panic.more')}</p>}
     </>

@@ -6,7 +6,7 @@ import type { Organization, Page } from '../../app/api.types.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { SelectField } from '../../ui/SelectField.tsx';
 import { useAllUsers, type AdminUser } from './admin.api.ts';
-import { adminState } from './AdminState.tsx';
+import { adminState, AdminTable } from './AdminState.tsx';
 import { UserForm } from './UserForm.tsx';
 
 export function useOrganizationList() {
@@ -52,21 +52,7 @@ export default function UsersPage() {
           {t('admin.users.count', { count: shown.length })}
         </p>
       </div>
-      <table className="queue-table">
-        <caption className="visually-hidden">{t('admin.users.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('admin.users.name')}</th>
-            <th scope="col">{t('admin.users.email')}</th>
-            <th scope="col">{t('admin.users.roles')}</th>
-            <th scope="col">{t('admin.users.organizationOrLine')}</th>
-            <th scope="col">{t('admin.users.status')}</th>
-            <th scope="col">
-              <span className="visually-hidden">{t('admin.actions')}</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
+      <AdminTable caption={t('admin.users.title')} columns={[t('admin.users.name'), t('admin.users.email'), t('admin.users.roles'), t('admin.users.organizationOrLine'), t('admin.users.status')]} actions>
           {shown.map((user) => (
             <tr key={user.id} className={user.isActive ? undefined : 'inactive'}>
               <td>
@@ -83,8 +69,7 @@ export default function UsersPage() {
               </td>
             </tr>
           ))}
-        </tbody>
-      </table>
+        </AdminTable>
       {shown.length === 0 && <p className="empty">{t('admin.users.none')}</p>}
       <Dialog open={editing !== null} onOpenChange={(open) => !open && setEditing(null)} title={editingUser ? t('admin.users.editTitle', { name: editingUser.name }) : t('admin.users.new')}>
         {editing !== null && <UserForm key={editingUser?.id ?? 'new'} user={editingUser} organizations={organizations.data ?? []} onDone={() => setEditing(null)} />}
