@@ -3,7 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { policyOfPlan } from '../src/domain/plans/index.ts';
-import { computeClocks, recomputeOpenSlaClocks, type RecomputeResult } from '../src/domain/sla/index.ts';
+import { computeClocks, explainClocks, recomputeOpenSlaClocks, type RecomputeResult } from '../src/domain/sla/index.ts';
 import type { RecomputePhases } from '../src/domain/sla/recompute-ticket-sla.ts';
 import { toClockPolicy } from '../src/domain/sla/clock-policy.ts';
 import { loadCaseHistories } from '../src/domain/sla/sla-history.repo.ts';
@@ -20,7 +20,7 @@ import { startPostgres } from '../test/support/postgres-server.ts';
  * batches in flight). In the same run it times a raw row update of the same rows of the same table
  * in statements of the same size, and reports the ratio. Writes its section of bench/RESULTS.md
  * between the sla-recompute markers (the rest of the file is left alone) for the full 100k run;
- * a smaller `--cases N` (for trying things out) only prints, unless `--write` is given.
+ * a smaller `--cases N` (for trying things out) only prints, unless `--write` is given (`--no-write`: never).
  * Options: --cases N, --batch N, --concurrency N (or SLA_BENCH_CASES/_BATCH/_CONCURRENCY).
  */
 function option(name: string, fallback: string | undefined): string | undefined {
@@ -30,7 +30,7 @@ function option(name: string, fallback: string | undefined): string | undefined 
 const caseCount = Number(option('cases', process.env.SLA_BENCH_CASES) ?? 100_000);
 const batchSize = Number(option('batch', process.env.SLA_BENCH_BATCH) ?? 1000);
 const concurrency = Number(option('concurrency', process.env.SLA_BENCH_CONCURRENCY) ?? 2);
-const writeResults = caseCount === 100_000 || process.argv.includes('--write');
+const writeResults = (caseCount === 100_000 && !process.argv.includes('--no-write')) || process.argv.includes('--write');
 for (const [name, value] of Object.entries({ caseCount, batchSize, concurrency })) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
 }
@@ -85,9 +85,9 @@ async function seed(database: Database, now: Date): Promise<void> {
     insert into audit_events (subject_type, subject_id, ticket_id, actor_id, action, changes, created_at)
     select 'ticket', ticket_id, ticket_id, author_id, 'reply.added', jsonb_build_object('messageId', id, 'internal', false), created_at from answer`.execute(db);
   // The clocks as stored before the change (bulk-inserted: the recomputation rewrites them all).
-  await sql`insert into sla_clocks (ticket_id, kind, cycle, state, target_seconds, started_at, due_at, stopped_at, business_seconds, is_breached, next_check_at, explanation, computed_at)
+  await sql`insert into sla_clocks (ticket_id, kind, cycle, state, target_seconds, started_at, due_at, stopped_at, business_seconds, is_breached, next_check_at, computed_at)
     select t.id, k.kind, 1, case when k.kind = 'first-response' and t.status <> 'new' then 'met' when t.status in ('pending-customer', 'on-hold') then 'paused' else 'running' end,
-           43200, t.created_at, t.created_at + interval '1 day', null, 0, false, null, '{}', ${now}
+           43200, t.created_at, t.created_at + interval '1 day', null, 0, false, null, ${now}
     from tickets t cross join (values ('first-response'), ('resolution')) as k (kind)`.execute(db);
   await sql`analyze`.execute(db);
 }
@@ -157,14 +157,22 @@ async function timeRawUpdate(database: Database, rowsPerStatement: number): Prom
   return { rows: ids.length, seconds: (performance.now() - started) / 1000 };
 }
 
-/** The in-process computation alone (no database) on a sample of the loaded histories, in µs per case. */
-async function timeComputeOnly(database: Database, now: Date, sample: number): Promise<number> {
+/**
+ * The in-process computation alone (no database) on a sample of the loaded histories, in µs per
+ * case: what a recomputation stores (`computeClocks`), and the same clocks with their explanation
+ * (`explainClocks`, what `GET /tickets/:id/sla` builds on demand for one case).
+ */
+async function timeComputeOnly(database: Database, now: Date, sample: number): Promise<{ stored: number; explained: number }> {
   const ids = (await database.db.selectFrom('tickets').select('id').where('is_open', '=', true).orderBy('id').limit(sample).execute()).map((row) => row.id);
   const histories = [...(await loadCaseHistories(database.db, ids)).values()];
   const policy = toClockPolicy((await policyOfPlan(database.db, STANDARD_PLAN_ID))!).clock;
-  const started = performance.now();
-  for (const history of histories) computeClocks(policy, history.events, now);
-  return ((performance.now() - started) * 1000) / histories.length;
+  const perCase = (compute: typeof computeClocks) => {
+    for (const history of histories.slice(0, 1000)) compute(policy, history.events, now); // warm-up
+    const started = performance.now();
+    for (const history of histories) compute(policy, history.events, now);
+    return ((performance.now() - started) * 1000) / histories.length;
+  };
+  return { stored: perCase(computeClocks), explained: perCase(explainClocks) };
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number }> {
@@ -212,8 +220,9 @@ async function main(): Promise<void> {
     const cpuText = (run: { nodeCpu: number; pgCpu: number | undefined }) => `${fmt(run.nodeCpu, 1)} s Node + ${run.pgCpu === undefined ? '?' : fmt(run.pgCpu, 1)} s PostgreSQL`;
     log(`CPU: recompute ${cpuText(recompute)}; raw update ${cpuText(raw)}`);
     log(`raw update: ${raw.rows} rows in ${raw.seconds.toFixed(1)} s`);
-    const computeMicros = await timeComputeOnly(database, now, Math.min(caseCount, 10_000));
-    log(`compute alone: ${computeMicros.toFixed(0)} µs per case`);
+    const computeAlone = await timeComputeOnly(database, now, Math.min(caseCount, 10_000));
+    const computeMicros = computeAlone.stored;
+    log(`compute alone: ${computeMicros.toFixed(0)} µs per case (${computeAlone.explained.toFixed(0)} µs with the explanation)`);
 
     const rawRate = raw.rows / raw.seconds;
     const recomputeRate = recompute.result.clocks / recompute.seconds;
@@ -228,10 +237,15 @@ ${fmt(recompute.result.cases)} open cases of the Standard plan (Toronto business
 their history: creation, a first agent reply for 90 %, 20 % pending the customer and 10 % on hold (paused), one open case in ten
 with a customer answer (a next-response cycle), and their clocks, bulk-loaded in ${fmt(load.seconds)} s. Then the holiday ${holiday} is added
 to the calendar and the clocks of every open case are recomputed from their history (\`recomputeOpenSlaClocks\`, what \`casebook sla recompute\`
-and a calendar change run): keyset pages of ${fmt(batchSize)} cases, ${concurrency} in flight, each one transaction of a fixed number of statements
-whatever its size — lock and read the case rows (\`FOR NO KEY UPDATE\`), read their history (audit rows, public message authors) and
-stored clocks with the ids as one array parameter and index lookups only, compute in process with the same function the per-event
-handler uses, then one \`UPDATE … FROM jsonb_to_recordset(batch)\` that leaves unchanged rows alone (plus an insert for new clocks).
+and a calendar change run; the calendar-change handler runs 1 batch at a time, the command 4 on PostgreSQL): pages of ${fmt(batchSize)} cases in
+case-number (creation) order, ${concurrency} in flight, each one transaction of a fixed number of statements whatever its size — lock and read
+the case rows (\`FOR NO KEY UPDATE\`, in id order), read their history (audit rows and the kind of author of their public messages, one
+statement) and their stored clocks with the noticed thresholds, the ids as one array parameter, index lookups only and every result
+as one JSON value; compute in process with \`computeClocks\`, the function the per-event handler and the timer use; then one
+\`UPDATE … FROM unnest(one array per column)\` that leaves unchanged rows alone (plus an insert for new clocks).
+A clock row holds only what the timer, the queues, the reports and the metrics read (state, target, start, due, stop, consumed
+business seconds, breach flag, next check: about 100 bytes). The explanation of a clock (plan, calendar, pauses, events, readable
+lines) is not stored: \`GET /api/v1/tickets/:id/sla\` builds it on demand for the case with \`explainClocks\`, the same computation.
 The stored clocks of this run are placeholders, so every clock row is rewritten (the worst case: after a real calendar change the
 met clocks are unchanged and not written).
 
@@ -242,22 +256,28 @@ met clocks are unchanged and not written).
 
 Where the time goes (phases summed over the ${concurrency} batches in flight, so they add up to about ${concurrency}× the wall time): reading
 (locks, histories, stored clocks) ${phaseSeconds(phases.load)} s, computing ${phaseSeconds(phases.compute)} s, writing ${phaseSeconds(phases.write)} s. The in-process computation alone
-(no database; ${fmt(Math.min(caseCount, 10_000))} of the loaded histories) takes ${fmt(computeMicros)} µs per case, i.e. ${fmt((computeMicros * recompute.result.cases) / 1e6, 1)} s for all cases. The database
-side costs more than the raw update because every row gets a new explanation (about 1 KB of JSON that PostgreSQL parses into jsonb)
-and because the histories are read; the rest is Node (parsing the history rows, computing, serialising the batch).
+(no database; ${fmt(Math.min(caseCount, 10_000))} of the loaded histories) takes ${fmt(computeMicros)} µs per case, i.e. ${fmt((computeMicros * recompute.result.cases) / 1e6, 1)} s for all cases; with the
+explanations (what the API builds for the one case it shows) it would take ${fmt(computeAlone.explained)} µs. The recomputation still costs more than the raw update:
+PostgreSQL looks up, locks and reads each case, its history and its clocks (index lookups by id) besides rewriting the clock rows,
+each of which also changes indexed columns (due time, state, next check), and Node computes and builds the batches.
 Machine load (1-minute load average) ${fmt(loadBefore, 1)} before and ${fmt(loadAfter, 1)} after the recomputation, on ${cpus().length} cores: other jobs share this machine, so
 wall times vary between runs; CPU seconds (from /proc for PostgreSQL) vary less.
 
 History of this figure (100,000 cases; raw update of the same run in brackets): 68.8 s before the offset cache in the engine;
-29.4 s (6.8 s) with it. That version did, per batch of 1,000 cases: a lock query and three history queries with one bind parameter
-per id (with a list of 1,000 ids PostgreSQL chose sequential scans of tickets and sla_clocks at this size), a clock query plus a
-notice query, a delete of stale next-response cycles joined on a VALUES list, and upserts of 500 rows × 11 bind parameters; 66 µs
-of computation per case. This version: ids as one array parameter with index lookups only, the case rows locked and read in one
-query, the computation at about 25 µs of CPU per case (business dates memoised per calendar, ISO strings built from a per-day
-prefix), stale clocks found in memory (no delete statement unless some exist), one UPDATE per batch from a single JSON parameter
-with instants as epoch milliseconds. Same-conditions comparison on 2026-11-23 (load average 3-5, one run after the other): the
-previous code took 48.2 s (raw update 10.3 s) with 25.6 s Node + 30.4 s PostgreSQL CPU; this code took 34.6 s (raw 8.8 s) with
-18.9 s + 18.9 s CPU, then 30.0 s (raw 5.6 s) with 17.0 s + 17.6 s CPU at 05:53 UTC: about 38 % less CPU in all.
+29.4 s (6.8 s) with it; 30.0 s (5.6 s) with 17.0 s Node + 17.6 s PostgreSQL CPU at 05:53 UTC on 2026-11-23 once the ids travelled as
+one array parameter and each batch ended in one \`UPDATE … FROM jsonb_to_recordset(batch)\` — but every clock row still carried
+about 1 KB of explanation JSON, built in Node and parsed into jsonb by PostgreSQL, and the history rows came back as one driver
+row (with date parsing) each. This version: no stored explanation (migration 0014 drops the column, and the index on
+\`sla_clocks (ticket_id)\` that the unique \`(ticket_id, kind, cycle)\` index made redundant), the stored computation skips the
+work only the explanation needs, the interval walk of the business-time engine is a loop instead of generators, results come back
+as JSON values, the write is \`UPDATE … FROM unnest(arrays)\`, and pages follow case numbers (cases created together share table
+pages; in this freshly loaded database the rows sit in creation order, more so than in a long-lived one). Same-conditions
+comparison on 2026-11-23 at 08:19-08:21 UTC (load average 4-6, one run after the other): the 05:53 code took 35.9 s (raw update
+10.0 s) with 15.2 s Node + 17.5 s PostgreSQL CPU; this change, before its last steps (stored clocks read in the history statement,
+no composite string keys), took 14.7 s (raw 4.8 s) with 6.5 s + 10.0 s CPU: half the CPU in all. Earlier, on a quieter machine
+(load 1.5-2.5), the 05:53 code took 25.2 s (raw 5.7 s) at 07:46 UTC. Runs of this code (and of nearly this code) between 08:30
+and 08:50 UTC, load average 1.9-4.5, took 8.2 to 14.6 s with the raw update at 2.8 to 4.0 s, i.e. 2.9 to 4.1 times the raw update
+(14 to 20 s of CPU in all): the target is met when the machine is not otherwise busy, not when other jobs take much of it.
 
 Recompute ÷ raw update time: **${fmt(recompute.seconds / raw.seconds, 1)}×** (the recomputation runs at ${fmt((100 * recomputeRate) / rawRate)} % of the raw row-update rate).
 Target: under 10 s for ${fmt(caseCount)} cases — **${target ? 'met' : 'not met'}**.

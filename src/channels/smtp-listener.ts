@@ -1,14 +1,18 @@
 import { hostname } from 'node:os';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { ZodError } from 'zod';
-import { acceptInboundMail, findMailboxForRecipients } from '../domain/mail/index.ts';
+import { acceptInboundMails, AcceptInboundMailInput, findMailboxForRecipients } from '../domain/mail/index.ts';
 import type { Db } from '../platform/db/database.ts';
 
 /**
  * The built-in SMTP listener: an MTA delivers mail for our mailboxes here. A message is answered
- * `250` only once `acceptInboundMail` committed its raw bytes (and the `mail.received` event);
+ * `250` only once `acceptInboundMails` committed its raw bytes (and the `mail.received` event);
  * a database failure answers `451`, so the MTA keeps the mail and tries again later. Processing
  * (threading, cases) runs afterwards from the stored copy.
+ *
+ * Group commit: while one commit is under way, the messages that finish meanwhile (other
+ * connections) wait and then go together in the next one — one statement for all of them, each
+ * still answered only after the commit that holds it. A lone message is committed at once.
  */
 
 export type SmtpListenerLog = {
@@ -40,8 +44,59 @@ function smtpError(responseCode: number, message: string): Error & { responseCod
   return Object.assign(new Error(message), { responseCode });
 }
 
+/** At most this many messages, or this many bytes (past the first message), share one commit. */
+const GROUP_MAX_MAILS = 64;
+const GROUP_MAX_BYTES = 16 * 1024 * 1024;
+
+type Stored = { id: string; duplicate: boolean };
+type Waiting = { input: AcceptInboundMailInput; resolve(stored: Stored): void; reject(error: unknown): void };
+
+/** Queues messages to store; each promise settles after the commit that contains its message. */
+export function groupCommitter(db: Db): (input: AcceptInboundMailInput) => Promise<Stored> {
+  const waiting: Waiting[] = [];
+  let isFlushing = false;
+
+  function takeGroup(): Waiting[] {
+    let bytes = 0;
+    let count = 0;
+    while (count < waiting.length && count < GROUP_MAX_MAILS) {
+      bytes += waiting[count]!.input.raw.length;
+      if (count > 0 && bytes > GROUP_MAX_BYTES) break;
+      count++;
+    }
+    return waiting.splice(0, count);
+  }
+
+  async function commit(group: Waiting[]): Promise<void> {
+    try {
+      const stored = await acceptInboundMails(db, group.map((entry) => entry.input));
+      group.forEach((entry, index) => entry.resolve(stored[index]!));
+    } catch (error) {
+      if (group.length === 1) return group[0]!.reject(error);
+      // One message the database refuses must not cost the others their 250: each alone.
+      await Promise.all(group.map((entry) => commit([entry])));
+    }
+  }
+
+  async function flush(): Promise<void> {
+    isFlushing = true;
+    try {
+      while (waiting.length > 0) await commit(takeGroup());
+    } finally {
+      isFlushing = false;
+    }
+  }
+
+  return (input) =>
+    new Promise<Stored>((resolve, reject) => {
+      waiting.push({ input, resolve, reject });
+      if (!isFlushing) void flush();
+    });
+}
+
 export async function startSmtpListener(db: Db, options: SmtpListenerOptions): Promise<SmtpListener> {
   const log = options.log ?? silentLog;
+  const store = groupCommitter(db);
   // RCPT TO decides the mailbox; DATA reuses that decision for the session's current envelope.
   const mailboxOfRecipient = new WeakMap<SMTPServerSession, Map<string, string>>();
 
@@ -92,14 +147,16 @@ export async function startSmtpListener(db: Db, options: SmtpListenerOptions): P
         const known = mailboxOfRecipient.get(session);
         const mailboxId = recipients.map((recipient) => known?.get(recipient.toLowerCase())).find(Boolean) ?? null;
         const raw = Buffer.concat(chunks);
-        acceptInboundMail(db, {
+        const input = AcceptInboundMailInput.safeParse({
           raw,
           source: 'smtp',
           mailboxId,
           // A bounce (DSN) comes with the null sender MAIL FROM:<>.
           envelopeFrom: (session.envelope.mailFrom && session.envelope.mailFrom.address) || null,
           envelopeTo: recipients,
-        }).then(
+        });
+        if (!input.success) return callback(smtpError(554, 'Message refused: empty or malformed'));
+        store(input.data).then(
           (stored) => callback(null, `OK: stored as ${stored.id}${stored.duplicate ? ' (already received)' : ''}`),
           (error: unknown) => {
             if (error instanceof ZodError) return callback(smtpError(554, 'Message refused: empty or malformed'));

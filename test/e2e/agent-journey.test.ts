@@ -67,6 +67,18 @@ describe('agent journey in a real browser', () => {
     expect(offered).not.toContain('→ Closed'); // an open case cannot jump to closed
     await status.selectOption('pending-customer');
     await expect.poll(() => page.locator('.case-meta .badge').allTextContents()).toContain('Pending customer');
+    // The SLA panel says why (built on demand from the history, the plan and its calendar): the
+    // due time on the calendar, and the pause the status change just started.
+    const slaPanel = page.getByRole('region', { name: 'SLA' });
+    const whyLines = async () => {
+      const clocks = slaPanel.locator('details');
+      for (let index = 0; index < (await clocks.count()); index++) {
+        if (!(await clocks.nth(index).evaluate((details) => (details as unknown as { open: boolean }).open))) await clocks.nth(index).locator('summary').click();
+      }
+      return (await slaPanel.locator('ul.why').allInnerTexts()).join('\n');
+    };
+    await expect.poll(whyLines).toMatch(/while pending-customer/);
+    expect(await whyLines()).toMatch(/^Due \S+: \S+ (around the clock|on ).* from \S+/m);
 
     await page.locator('details.timeline summary').click();
     await expectAccessible(page, 'case');

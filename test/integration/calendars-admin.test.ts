@@ -128,7 +128,7 @@ describe('calendar administration: edit, iCalendar import, clocks recomputed', (
     await w.drain();
     const moved = await w.clockOf(ticket.id, 'first-response');
     expect(moved.due_at!.getTime()).toBe(today + 2 * DAY + HOUR);
-    expect(moved.explanation.lines.join('\n')).toContain(calendar.name);
+    expect((await w.explanationOf(ticket.id, 'first-response')).lines.join('\n')).toContain(calendar.name);
     expect((await w.clockOf(other.id, 'first-response')).due_at!.getTime()).toBe(otherDue);
 
     // The plan's P1 first-response target doubles: the clock follows.

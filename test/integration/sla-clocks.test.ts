@@ -84,7 +84,7 @@ describe('SLA clocks on cases, driven by the outbox', () => {
     await w.drain();
     const resumed = await w.clockOf(ticket.id, 'resolution');
     expect(resumed.state).toBe('running');
-    expect(resumed.explanation.pauses.map((pause) => pause.status)).toEqual(['pending-customer']);
+    expect((await w.explanationOf(ticket.id, 'resolution')).pauses.map((pause) => pause.status)).toEqual(['pending-customer']);
     expect(await w.clockOf(ticket.id, 'next-response')).toMatchObject({ state: 'running', cycle: 1, target_seconds: 3600 });
   });
 
@@ -98,7 +98,7 @@ describe('SLA clocks on cases, driven by the outbox', () => {
     const after = await w.clockOf(ticket.id, 'first-response');
     expect(after.target_seconds).toBe(3600);
     expect(after.due_at!.getTime()).toBe(before.due_at!.getTime() - 3 * HOUR);
-    expect(after.explanation.lines.some((line) => /^Priority changed from P3 to P1 at .*recomputed from the start with the P1 target \(1h\)$/.test(line))).toBe(true);
+    expect((await w.explanationOf(ticket.id, 'first-response')).lines.some((line) => /^Priority changed from P3 to P1 at .*recomputed from the start with the P1 target \(1h\)$/.test(line))).toBe(true);
   });
 
   it('a case of an organisation without a plan gets no clocks', async () => {
@@ -120,7 +120,7 @@ describe('SLA clocks on cases, driven by the outbox', () => {
     const standard = await w.customer('standard');
     await sql`update tickets set organization_id = ${standard.organization.id} where id = ${ticket.id}`.execute(w.db);
     await recomputeTicketSla(w.db, ticket.id);
-    expect((await w.clockOf(ticket.id, 'first-response')).explanation.lines[0]).toContain('1 business day on Toronto business hours');
+    expect((await w.explanationOf(ticket.id, 'first-response')).lines[0]).toContain('1 business day on Toronto business hours');
     const audits = await w.db.selectFrom('audit_events').select(['action', 'changes']).where('ticket_id', '=', ticket.id).where('action', 'like', 'sla.%').orderBy('id').execute();
     expect(audits.map((audit) => [audit.action, (audit.changes as { plan: string | null }).plan])).toEqual([
       ['sla.policy-applied', 'premium'],
@@ -187,5 +187,24 @@ describe('SLA clocks on cases, driven by the outbox', () => {
     const notYet = (await call(t.app, agentToken, 'GET', '/api/v1/sla/breaching-soon?withinMinutes=30')).json().items;
     expect(notYet.some((item: { ticketId: string }) => item.ticketId === ticket.id)).toBe(false);
     expect((await call(t.app, premium.token, 'GET', '/api/v1/sla/breaching-soon')).statusCode).toBe(403);
+  });
+
+  it('a case without its creation row (imported) starts from the values before its first recorded change', async () => {
+    const ticket = await w.openCase(premium.contact);
+    await w.drain();
+    await w.ageCase(ticket.id, 1800); // opened half an hour ago, then put on pending-customer now
+    await call(t.app, agentToken, 'PATCH', `/api/v1/tickets/${ticket.id}`, { status: 'pending-customer' });
+    await w.drain();
+    const at = new Date(Date.now() + 60_000);
+    await recomputeTicketSla(w.db, ticket.id, at);
+    const withCreationRow = await w.clocksOf(ticket.id);
+    // Paused only since the change, not since the opening: due 1 h after opening + the pause so far.
+    const first = withCreationRow.find((clock) => clock.kind === 'first-response')!;
+    expect(first.state).toBe('paused');
+    expect(first.due_at!.getTime() - first.started_at.getTime()).toBeGreaterThan(HOUR);
+    expect(first.due_at!.getTime() - first.started_at.getTime()).toBeLessThan(HOUR + 5 * 60_000);
+    await sql`delete from audit_events where ticket_id = ${ticket.id} and action = 'ticket.created'`.execute(w.db);
+    await recomputeTicketSla(w.db, ticket.id, at);
+    expect(await w.clocksOf(ticket.id)).toEqual(withCreationRow);
   });
 });

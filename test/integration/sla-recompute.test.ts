@@ -169,12 +169,12 @@ describe('bulk SLA recomputation', () => {
     const withNotices = new Set(noticed.map((clock) => clock.ticket_id));
     const stale = open.filter((_, index) => index % 3 === 0);
     const missing = open.filter((id, index) => index % 3 === 1 && !withNotices.has(id));
-    await sql`update sla_clocks set state = 'running', due_at = now(), business_seconds = 0, next_check_at = null, explanation = '{}' where ticket_id in (${sql.join(stale)})`.execute(db);
+    await sql`update sla_clocks set state = 'running', due_at = now(), business_seconds = 0, next_check_at = null where ticket_id in (${sql.join(stale)})`.execute(db);
     await db.deleteFrom('sla_clocks').where('ticket_id', 'in', missing).execute();
     const surplus = open.filter((_, index) => index % 3 === 2).slice(0, 5);
     await db
       .insertInto('sla_clocks')
-      .values(surplus.map((ticketId) => ({ ticket_id: ticketId, kind: 'next-response' as const, cycle: 9, state: 'running', target_seconds: 60, started_at: now, due_at: now, explanation: '{}' })))
+      .values(surplus.map((ticketId) => ({ ticket_id: ticketId, kind: 'next-response' as const, cycle: 9, state: 'running', target_seconds: 60, started_at: now, due_at: now })))
       .execute();
     expect(await clockSnapshot()).not.toEqual(expected);
 

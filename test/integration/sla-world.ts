@@ -21,8 +21,10 @@ export type ClockRow = {
   stopped_at: Date | null;
   is_breached: boolean;
   next_check_at: Date | null;
-  explanation: { lines: string[]; priority: string; pauses: Array<{ status: string }> };
 };
+
+/** A clock's explanation as `GET /api/v1/tickets/:id/sla` shows it (built on demand, never stored). */
+export type ClockExplanation = { lines: string[]; priority: string; pauses: Array<{ status: string }>; calendar: { name: string } };
 
 export async function slaWorld(t: TestApp) {
   const db = t.database.db;
@@ -72,6 +74,15 @@ export async function slaWorld(t: TestApp) {
     return found;
   };
 
+  /** The explanation of a clock as an agent reads it through the API (it is not stored with the clock). */
+  const explanationOf = async (ticketId: string, kind: string, cycle = 1): Promise<ClockExplanation> => {
+    const response = await call(t.app, await tokenOf(agent), 'GET', `/api/v1/tickets/${ticketId}/sla`);
+    if (response.statusCode !== 200) throw new Error(`sla of ${ticketId}: ${response.statusCode} ${response.body}`);
+    const found = (response.json() as { clocks: Array<{ kind: string; cycle: number; explanation: ClockExplanation }> }).clocks.find((clock) => clock.kind === kind && clock.cycle === cycle);
+    if (!found) throw new Error(`no ${kind} clock ${cycle} in the SLA of ${ticketId}`);
+    return found.explanation;
+  };
+
   /** Moves a case and its whole history back in time (as if it had been opened `seconds` earlier). */
   const ageCase = async (ticketId: string, seconds: number) => {
     await sql`update tickets set created_at = created_at - make_interval(secs => ${seconds}) where id = ${ticketId}`.execute(db);
@@ -91,6 +102,7 @@ export async function slaWorld(t: TestApp) {
     openCase,
     clocksOf,
     clockOf,
+    explanationOf,
     ageCase,
     drain: () => processor.drain(),
     stop: () => processor.stop(),

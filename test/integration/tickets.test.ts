@@ -180,7 +180,7 @@ describe('cases through the API', () => {
       for (const [index, [state, hours]] of clocks.entries()) {
         await t.database.db
           .insertInto('sla_clocks')
-          .values({ ticket_id: ticket.id, kind: index === 0 ? 'first-response' : 'resolution', state, target_seconds: 3600, started_at: new Date(now - hour), due_at: new Date(now + hours * hour), stopped_at: null, next_check_at: null, explanation: '{}' })
+          .values({ ticket_id: ticket.id, kind: index === 0 ? 'first-response' : 'resolution', state, target_seconds: 3600, started_at: new Date(now - hour), due_at: new Date(now + hours * hour), stopped_at: null, next_check_at: null })
           .execute();
       }
     }

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
-import { enqueueEvent } from '../../platform/outbox/outbox.ts';
-import { insertInboundMail } from './inbound-mail.repo.ts';
+import { insertInboundMailsWithEvents } from './inbound-mail.repo.ts';
 
 export const AcceptInboundMailInput = z.object({
   raw: z.instanceof(Buffer).refine((raw) => raw.length > 0, 'empty message'),
@@ -20,10 +19,20 @@ export type AcceptInboundMailInput = z.infer<typeof AcceptInboundMailInput>;
  * re-read) is recognised by its dedupe key and not processed again.
  */
 export async function acceptInboundMail(db: Db, input: AcceptInboundMailInput): Promise<{ id: string; duplicate: boolean }> {
-  const mail = AcceptInboundMailInput.parse(input);
-  const { messageId, body } = splitForDedupe(mail.raw);
-  return db.transaction().execute(async (tx) => {
-    const stored = await insertInboundMail(tx, {
+  const [stored] = await acceptInboundMails(db, [input]);
+  return stored!;
+}
+
+/**
+ * Several mails in one commit (the SMTP listener's group commit): one statement stores them all
+ * with their events, so each caller may answer `250` once it returns. Results are in input order; the
+ * same mail twice in one call is stored once (the second is a duplicate of the first).
+ */
+export async function acceptInboundMails(db: Db, inputs: readonly AcceptInboundMailInput[]): Promise<{ id: string; duplicate: boolean }[]> {
+  const mails = inputs.map((input) => {
+    const mail = AcceptInboundMailInput.parse(input);
+    const { messageId, body } = splitForDedupe(mail.raw);
+    return {
       mailbox_id: mail.mailboxId ?? null,
       source: mail.source,
       envelope_from: mail.envelopeFrom ?? null,
@@ -32,9 +41,18 @@ export async function acceptInboundMail(db: Db, input: AcceptInboundMailInput): 
       dedupe_key: dedupeKey(messageId, body, mail.raw),
       raw: mail.raw,
       size: mail.raw.length,
-    });
-    if (!stored.duplicate) await enqueueEvent(tx, 'mail.received', { inboundMailId: stored.id });
-    return stored;
+    };
+  });
+  const firstOfKey = new Map<string, number>();
+  mails.forEach((mail, index) => firstOfKey.set(mail.dedupe_key, firstOfKey.get(mail.dedupe_key) ?? index));
+  const stored = await insertInboundMailsWithEvents(
+    db,
+    mails.filter((mail, index) => firstOfKey.get(mail.dedupe_key) === index),
+  );
+  return mails.map((mail, index) => {
+    const row = stored.get(mail.dedupe_key);
+    if (!row) throw new Error(`inbound mail ${mail.dedupe_key} was neither stored nor found`);
+    return firstOfKey.get(mail.dedupe_key) === index ? row : { id: row.id, duplicate: true };
   });
 }
 

@@ -4,6 +4,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { actorIdOrNull, identityError, teamExists, type Actor } from '../identity/index.ts';
 import { parseImapUrl, maskImapUrl } from './imap-url.ts';
 import { mailError } from './mail.errors.ts';
+import { forgetMailboxes } from './mailbox-directory.ts';
 import { canMail } from './mail.policy.ts';
 import { findMailboxIdByAddress, insertMailbox } from './mailboxes.repo.ts';
 import { MailboxAddress, type Mailbox, type MailboxRecord } from './mailbox.types.ts';
@@ -37,7 +38,7 @@ export async function checkMailboxFields(tx: Tx, fields: { address?: string; tea
 export async function createMailbox(db: Db, actor: Actor, input: CreateMailboxInput): Promise<Mailbox> {
   if (!canMail(actor, 'mailbox.manage')) throw identityError('FORBIDDEN');
   const fields = CreateMailboxInput.parse(input);
-  return db.transaction().execute(async (tx) => {
+  const saved = await db.transaction().execute(async (tx) => {
     await checkMailboxFields(tx, fields);
     const mailbox = await insertMailbox(tx, { ...fields, imapUrl: fields.imapUrl || null });
     await recordAudit(tx, {
@@ -49,4 +50,6 @@ export async function createMailbox(db: Db, actor: Actor, input: CreateMailboxIn
     });
     return presentMailbox(mailbox);
   });
+  forgetMailboxes(); // after the commit: the next mail reads the mailboxes again
+  return saved;
 }

@@ -1,4 +1,5 @@
-import type { Executor } from '../../platform/db/database.ts';
+import type { Db } from '../../platform/db/database.ts';
+import { mailboxDirectory } from './mailbox-directory.ts';
 import { findActiveMailboxesByAddresses } from './mailboxes.repo.ts';
 import type { MailboxRecord } from './mailbox.types.ts';
 
@@ -17,11 +18,18 @@ export function mailboxAddressCandidates(address: string): string[] {
 
 /**
  * The active mailbox the mail is for: the first recipient (in the given order) that is a mailbox
- * address or a plus address of one. Undefined when the mail is for none of ours.
+ * address or a plus address of one. Undefined when the mail is for none of ours. An active mailbox
+ * of the in-memory directory answers without a query; anything else is looked up in the database
+ * (a mailbox created or re-activated on another node a moment ago is found).
  */
-export async function findMailboxForRecipients(executor: Executor, addresses: readonly string[]): Promise<MailboxRecord | undefined> {
+export async function findMailboxForRecipients(db: Db, addresses: readonly string[]): Promise<MailboxRecord | undefined> {
   const candidates = addresses.map(mailboxAddressCandidates);
-  const mailboxes = await findActiveMailboxesByAddresses(executor, [...new Set(candidates.flat())]);
+  const { byAddress: known } = await mailboxDirectory(db);
+  for (const form of candidates.flat()) {
+    const mailbox = known.get(form);
+    if (mailbox?.isActive) return mailbox;
+  }
+  const mailboxes = await findActiveMailboxesByAddresses(db, [...new Set(candidates.flat())]);
   if (mailboxes.length === 0) return undefined;
   const byAddress = new Map(mailboxes.map((mailbox) => [mailbox.address.toLowerCase(), mailbox]));
   for (const forms of candidates) {

@@ -2,17 +2,39 @@ import type { Executor } from '../../platform/db/database.ts';
 import type { InboundMailsTable } from '../../platform/db/schema.ts';
 import { sql, type Insertable } from 'kysely';
 
-/** Inserts a raw inbound mail unless its dedupe key is known; returns the row id and whether it already existed. */
-export async function insertInboundMail(executor: Executor, row: Insertable<InboundMailsTable>): Promise<{ id: string; duplicate: boolean }> {
-  const inserted = await executor
-    .insertInto('inbound_mails')
-    .values(row)
-    .onConflict((conflict) => conflict.column('dedupe_key').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted) return { id: inserted.id, duplicate: false };
-  const existing = await executor.selectFrom('inbound_mails').select('id').where('dedupe_key', '=', row.dedupe_key).executeTakeFirstOrThrow();
-  return { id: existing.id, duplicate: true };
+/**
+ * Stores several raw mails and their `mail.received` events in ONE statement (a statement is its own
+ * transaction: both or neither are committed when it returns). A dedupe key already stored inserts
+ * nothing and queues nothing; the caller gives each key once. Returns the id of each key and whether
+ * it was already there.
+ */
+export async function insertInboundMailsWithEvents(
+  executor: Executor,
+  rows: readonly Insertable<InboundMailsTable>[],
+): Promise<Map<string, { id: string; duplicate: boolean }>> {
+  const result = new Map<string, { id: string; duplicate: boolean }>();
+  if (rows.length === 0) return result;
+  const values = rows.map(
+    (row) =>
+      sql`(${row.mailbox_id ?? null}::uuid, ${row.source}, ${row.envelope_from ?? null}, ${sql.val(row.envelope_to ?? [])}::text[], ${row.message_id ?? null}, ${row.dedupe_key}, ${row.raw}::bytea, ${row.size}::integer)`,
+  );
+  const inserted = await sql<{ id: string; dedupe_key: string }>`
+    with stored as (
+      insert into inbound_mails (mailbox_id, source, envelope_from, envelope_to, message_id, dedupe_key, raw, size)
+      values ${sql.join(values)}
+      on conflict (dedupe_key) do nothing
+      returning id, dedupe_key),
+    queued as (
+      insert into outbox (topic, payload)
+      select 'mail.received', jsonb_build_object('inboundMailId', stored.id::text) from stored)
+    select id, dedupe_key from stored`.execute(executor);
+  for (const row of inserted.rows) result.set(row.dedupe_key, { id: row.id, duplicate: false });
+  const known = rows.map((row) => row.dedupe_key).filter((key) => !result.has(key));
+  if (known.length > 0) {
+    const existing = await executor.selectFrom('inbound_mails').select(['id', 'dedupe_key']).where('dedupe_key', 'in', known).execute();
+    for (const row of existing) result.set(row.dedupe_key, { id: row.id, duplicate: true });
+  }
+  return result;
 }
 
 /**

@@ -6,7 +6,7 @@ export { extractReply, type ExtractedReplyWithText } from './extract-reply.ts';
 export { sanitizeMessageHtml } from './sanitize-message-html.ts';
 export { renderHtmlAsText } from './render-html-as-text.ts';
 export { describeMessage, summariseDescription, type MessageDescription } from './describe-message.ts';
-export { acceptInboundMail, AcceptInboundMailInput, dedupeKey, splitForDedupe } from './accept-inbound-mail.ts';
+export { acceptInboundMail, acceptInboundMails, AcceptInboundMailInput, dedupeKey, splitForDedupe } from './accept-inbound-mail.ts';
 export * from './mailbox.types.ts';
 export { MAIL_ERRORS, mailError, type MailErrorCode } from './mail.errors.ts';
 export { canMail } from './mail.policy.ts';
@@ -24,7 +24,8 @@ export { deliverDueMails, retryDelay, type MailTransport, type OutgoingMail, typ
 export { listOutboundMails, retryOutboundMail } from './list-outbound-mails.ts';
 export { OutboundMail, OutboundMailState, ListOutboundMailQuery } from './outbound-mail.types.ts';
 export { OUTBOUND_MAIL_ERRORS } from './outbound-mail.errors.ts';
-export { processInboundMail, inboundMailHandler, type InboundMailDeps, type ProcessedInboundMail } from './process-inbound-mail.ts';
+export { processInboundMail, type InboundMailDeps, type ProcessedInboundMail } from './process-inbound-mail.ts';
+export { processInboundMailBatch, inboundMailHandler, type InboundBatchOptions } from './process-inbound-mail-batch.ts';
 export { threadIndexRoot, caseNumberInSubject } from './thread-inbound-mail.ts';
 export { requeueStalledInboundMails, startInboundRequeue, MAX_INBOUND_ATTEMPTS, type RequeueResult } from './requeue-stalled-inbound-mails.ts';
 export { listInboundMails, NEEDS_A_LOOK } from './list-inbound-mails.ts';

@@ -9,7 +9,7 @@ import { enqueueEvent } from '../../platform/outbox/outbox.ts';
 import { SYSTEM_ACTOR } from '../identity/index.ts';
 import { createTicketInTransaction, CreateTicketInput, eventPayload, insertLink, type Ticket } from '../tickets/index.ts';
 import type { MailAddress, ParsedMessage } from './mail.types.ts';
-import { ensureUnassignedOrganizationId, findMailboxTeamId, findUserIdByAddress, insertParticipants, listMailboxAddresses } from './inbound-processing.repo.ts';
+import { ensureUnassignedOrganizationId, findMailboxTeamId, findUserIdsByAddresses, insertParticipants, type SenderUser } from './inbound-processing.repo.ts';
 import type { MailContent } from './mail-content.ts';
 import { resolveSender, type ResolvedSender } from './resolve-sender.ts';
 
@@ -27,9 +27,9 @@ export function baseAddress(address: string): string {
   return `${address.slice(0, at).replace(/\+.*$/, '')}${address.slice(at)}`.toLowerCase();
 }
 
-/** To and CC people other than the sender and our own mailboxes. */
-export async function participantsOf(tx: Tx, message: ParsedMessage, sender: string, envelopeTo: readonly string[]): Promise<MailAddress[]> {
-  const own = new Set([...(await listMailboxAddresses(tx)), ...envelopeTo.map(baseAddress), sender.toLowerCase()]);
+/** To and CC people other than the sender and our own mailboxes (`ownAddresses`, lower-case). */
+export function participantsOf(message: ParsedMessage, sender: string, envelopeTo: readonly string[], ownAddresses: ReadonlySet<string>): MailAddress[] {
+  const own = new Set([...ownAddresses, ...envelopeTo.map(baseAddress), sender.toLowerCase()]);
   const seen = new Set<string>();
   return [...message.to, ...message.cc]
     .filter((address) => {
@@ -47,16 +47,20 @@ export async function openCaseFromMail(
   tx: Tx,
   input: {
     inboundMailId: string;
-    mailboxId: string | null;
+    /** The mailbox the mail came to; `teamId` undefined when not known yet (read from the database). */
+    mailbox: { id: string; teamId: string | null | undefined } | null;
+    ownAddresses: ReadonlySet<string>;
     envelopeTo: readonly string[];
     message: ParsedMessage & { from: MailAddress };
+    /** The sender's account as already looked up (null: none). */
+    knownSender: SenderUser | null;
     content: MailContent;
     suppressAutoReply: boolean;
     linkTo: { ticketId: string; reason: string } | null;
   },
 ): Promise<OpenedCase> {
   const { message, content } = input;
-  const sender = await resolveSender(tx, message.from);
+  const sender = await resolveSender(tx, message.from, input.knownSender);
   // An agent writing to a mailbox from scratch has no customer organisation: the case waits in triage.
   const organizationId = sender.user.kind === 'contact' ? sender.user.organizationId! : await ensureUnassignedOrganizationId(tx);
   const ticketInput = CreateTicketInput.parse({
@@ -64,16 +68,18 @@ export async function openCaseFromMail(
     body: content.body,
     requesterId: sender.user.id,
     organizationId,
-    teamId: await findMailboxTeamId(tx, input.mailboxId),
+    teamId: input.mailbox?.teamId !== undefined ? input.mailbox.teamId : await findMailboxTeamId(tx, input.mailbox?.id ?? null),
     channel: 'email',
   });
   const { ticket, messageId } = await createTicketInTransaction(tx, SYSTEM_ACTOR, ticketInput, {
     mail: { quotedBody: content.quotedBody, bodyHtml: content.bodyHtml, inboundMailId: input.inboundMailId, files: content.files },
     eventExtra: { inboundMailId: input.inboundMailId, suppressAutoReply: input.suppressAutoReply, ...(input.linkTo && { linkedToTicketId: input.linkTo.ticketId }) },
   });
-  const participants = await participantsOf(tx, message, message.from.address, input.envelopeTo);
-  const withUsers = await Promise.all(participants.map(async (participant) => ({ email: participant.address, userId: (await findUserIdByAddress(tx, participant.address))?.id ?? null })));
-  await insertParticipants(tx, ticket.id, withUsers);
+  const participants = participantsOf(message, message.from.address, input.envelopeTo, input.ownAddresses);
+  if (participants.length > 0) {
+    const users = await findUserIdsByAddresses(tx, participants.map((participant) => participant.address));
+    await insertParticipants(tx, ticket.id, participants.map((participant) => ({ email: participant.address, userId: users.get(participant.address.toLowerCase()) ?? null })));
+  }
   if (input.linkTo) await linkToCase(tx, ticket, input.linkTo);
   return { ticket, messageId: messageId!, sender, linkedTo: input.linkTo?.ticketId ?? null };
 }

@@ -5,7 +5,10 @@
  * nothing), then ONE transaction locks the inbound row, skips it unless it is still 'received',
  * creates the case or message and records the outcome. A crash anywhere replays to the same single
  * result. A mail that cannot be parsed is marked 'failed' and stays stored; any other error is
- * left to the outbox's retries.
+ * left to the outbox's retries. The lock and every lookup of the decision (Message-ID seen, sender,
+ * thread candidates, the sender's recent cases) are one statement; the outcome and the Message-ID
+ * record another; mailboxes come from memory (mailbox-directory.ts). The outbox subscriber runs
+ * this for a batch of waiting mails at a time (process-inbound-mail-batch.ts).
  *
  * Decisions, in order: machine mail (bounce, feedback, auto-reply) opens nothing — a report about a
  * mail we sent becomes an internal note on its case; our own mail coming back and a Message-ID seen
@@ -18,32 +21,27 @@
 import type { Config } from '../../platform/config.ts';
 import type { Database, Tx } from '../../platform/db/database.ts';
 import type { FileStore } from '../../platform/file-store.ts';
-import type { EventHandler } from '../../platform/outbox/processor.ts';
 import { findActorById } from '../identity/index.ts';
-import { addMessageInTransaction, findTicket, type TicketWithAccess } from '../tickets/index.ts';
+import { addMessageInTransaction, type TicketWithAccess } from '../tickets/index.ts';
 import { attachBounce } from './attach-bounce.ts';
 import { classifyMessage } from './classify-message.ts';
+import { finishInboundMailWithMessageId, lockAndLookUpInboundMail, type InboundLookup, type LookupKeys } from './inbound-batch.repo.ts';
 import {
   findInboundMail,
-  finishInboundMail,
-  findUserIdByAddress,
   isTicketParticipant,
-  knownMessageIdDirection,
-  listMailboxAddresses,
-  lockInboundMail,
   recordInboundMailAttempt,
-  recordMessageId,
   type InboundMailOutcome,
   type SenderUser,
   type StoredInboundMail,
 } from './inbound-processing.repo.ts';
 import { mailContent, type MailContent } from './mail-content.ts';
 import type { ClassifiedMessage, MailAddress, ParsedMessage } from './mail.types.ts';
+import { mailboxDirectory, type MailboxDirectory } from './mailbox-directory.ts';
 import { baseAddress, openCaseFromMail } from './open-case-from-mail.ts';
 import { parseMessage } from './parse-message.ts';
-import { isSenderOverRateLimit } from './rate-limit-sender.ts';
+import { isSenderOverRateLimit, rateLimitWindow } from './rate-limit-sender.ts';
 import { resolveSender } from './resolve-sender.ts';
-import { findThread, threadingKeys, threadIndexRoot, type ThreadMatch } from './thread-inbound-mail.ts';
+import { lockThreadCase, pickThread, threadingKeys, threadIndexRoot, type ThreadMatch } from './thread-inbound-mail.ts';
 import { storeMailAttachments } from './store-mail-attachments.ts';
 
 export type InboundMailDeps = { database: Pick<Database, 'db'>; files: FileStore; config: Pick<Config, 'mailRateLimit'> };
@@ -52,44 +50,78 @@ export type ProcessedInboundMail = InboundMailOutcome | { state: 'skipped'; prev
 
 type Parsed = { message: ParsedMessage; classified: ClassifiedMessage };
 
+export type ReadInboundMail = Parsed | { error: string };
+
+/** One stored mail, on its own (a test, a replayed event). */
 export async function processInboundMail(deps: InboundMailDeps, inboundMailId: string): Promise<ProcessedInboundMail> {
   const db = deps.database.db;
   const stored = await findInboundMail(db, inboundMailId);
   if (!stored || stored.state !== 'received') return { state: 'skipped', previousState: stored?.state ?? null };
-  const read = await readMail(stored);
-  if ('error' in read) return finishAlone(deps, stored, failedOutcome(read.error));
-  const { message, classified } = read;
+  const mailboxes = await mailboxDirectory(db);
+  return processStoredInboundMail(deps, mailboxes, stored, await readInboundMail(stored), { skipLocked: false });
+}
+
+/**
+ * The decision and its writes for a mail already read, in its own transaction. `skipLocked`: a mail
+ * taken along in a batch is passed over (state null) when another run holds it, instead of waiting.
+ * A failure is recorded on the mail (attempts, last error) and thrown.
+ */
+export async function processStoredInboundMail(
+  deps: InboundMailDeps,
+  mailboxes: MailboxDirectory,
+  stored: StoredInboundMail,
+  read: ReadInboundMail,
+  options: { skipLocked: boolean },
+): Promise<ProcessedInboundMail> {
   try {
-    const needsFiles = classified.classification === 'normal' || classified.report !== null;
-    const files = needsFiles ? await storeMailAttachments(deps.files, message.attachments) : [];
-    const content = mailContent(message, files);
-    return await db.transaction().execute(async (tx) => {
-      const state = await lockInboundMail(tx, stored.id);
-      if (state !== 'received') return { state: 'skipped' as const, previousState: state ?? null };
-      const decided = await decide(tx, deps, stored, { message, classified }, content);
-      const outcome = stored.released ? { ...decided, outcome: { ...decided.outcome, released: true } } : decided;
-      await finishInboundMail(tx, stored.id, outcome);
-      return outcome;
-    });
+    const [result] = await processInboundMailsTogether(deps, mailboxes, [{ stored, read }], { waitFor: options.skipLocked ? null : stored.id });
+    return result!;
   } catch (error) {
-    await recordInboundMailAttempt(db, stored.id, error instanceof Error ? error.message : String(error));
+    await recordInboundMailAttempt(deps.database.db, stored.id, error instanceof Error ? error.message : String(error));
     throw error;
   }
 }
 
-/** The outbox subscriber: one `mail.received` event, one run. */
-export function inboundMailHandler(deps: InboundMailDeps): EventHandler {
-  return {
-    name: 'mail-intake',
-    topics: ['mail.received'],
-    handle: async (event) => {
-      const id = event.payload.inboundMailId;
-      if (typeof id === 'string') await processInboundMail(deps, id);
-    },
-  };
+/**
+ * Several mails of one lane (process-inbound-mail-batch.ts) in ONE transaction, one after the other,
+ * each locked and decided exactly as alone: they commit together or not at all. Only `waitFor` is
+ * waited for when another run holds it; another mail held elsewhere ends the run there (the mails
+ * after it may depend on it) and the results stop at it. An error rolls everything back and is
+ * thrown without being recorded: the caller then takes the mails one at a time.
+ */
+export async function processInboundMailsTogether(
+  deps: InboundMailDeps,
+  mailboxes: MailboxDirectory,
+  items: readonly { stored: StoredInboundMail; read: ReadInboundMail }[],
+  options: { waitFor: string | null },
+): Promise<ProcessedInboundMail[]> {
+  // Files first, outside the transaction: content-addressed, so a rolled-back or replayed run rewrites nothing.
+  const prepared: { stored: StoredInboundMail; read: ReadInboundMail; parsed: Parsed | null; content: MailContent | null; keys: LookupKeys }[] = [];
+  for (const { stored, read } of items) {
+    const parsed = 'error' in read ? null : read;
+    const needsFiles = parsed !== null && (parsed.classified.classification === 'normal' || parsed.classified.report !== null);
+    const files = needsFiles ? await storeMailAttachments(deps.files, parsed.message.attachments) : [];
+    prepared.push({ stored, read, parsed, content: parsed && mailContent(parsed.message, files), keys: lookupKeys(deps, stored, parsed) });
+  }
+  return deps.database.db.transaction().execute(async (tx) => {
+    const results: ProcessedInboundMail[] = [];
+    for (const { stored, read, parsed, content, keys } of prepared) {
+      const lookup = await lockAndLookUpInboundMail(tx, stored.id, keys, { skipLocked: stored.id !== options.waitFor });
+      if (lookup.state !== 'received') {
+        results.push({ state: 'skipped', previousState: lookup.state });
+        if (lookup.state === null) break;
+        continue;
+      }
+      const decided = 'error' in read ? failedOutcome(read.error) : await decide(tx, deps, mailboxes, stored, read, content!, lookup);
+      const outcome = stored.released ? { ...decided, outcome: { ...decided.outcome, released: true } } : decided;
+      await finishInboundMailWithMessageId(tx, stored.id, outcome, incomingRecord(parsed?.message ?? null, outcome));
+      results.push(outcome);
+    }
+    return results;
+  });
 }
 
-async function readMail(stored: StoredInboundMail): Promise<Parsed | { error: string }> {
+export async function readInboundMail(stored: StoredInboundMail): Promise<ReadInboundMail> {
   const parsed = await parseMessage(stored.raw);
   if (!parsed.ok) return { error: `${parsed.error.code}: ${parsed.error.message}` };
   try {
@@ -99,21 +131,39 @@ async function readMail(stored: StoredInboundMail): Promise<Parsed | { error: st
   }
 }
 
+/** What the lookups statement needs; only a person's mail (classification normal, a sender) is looked up. */
+function lookupKeys(deps: InboundMailDeps, stored: StoredInboundMail, parsed: { message: ParsedMessage; classified: ClassifiedMessage } | null): LookupKeys {
+  const none: LookupKeys = { messageId: null, fromAddress: null, tokens: [], messageIds: [], caseNumber: null, threadIndexRoot: null, rateWindow: null };
+  if (!parsed || parsed.classified.classification !== 'normal' || !parsed.message.from?.address) return none;
+  const thread = threadingKeys(parsed.message, stored.envelopeTo);
+  return {
+    ...thread,
+    messageId: parsed.message.messageId,
+    fromAddress: parsed.message.from.address.toLowerCase(),
+    rateWindow: stored.released ? null : rateLimitWindow(deps.config.mailRateLimit, stored.receivedAt),
+  };
+}
+
 function failedOutcome(error: string): InboundMailOutcome {
   return { state: 'failed', classification: null, fromAddress: null, ticketId: null, messageId: null, outcome: { action: 'failed' }, lastError: error.slice(0, 2000) };
 }
 
-/** Records an outcome decided without a case change (a mail that cannot be read), under the same lock. */
-async function finishAlone(deps: InboundMailDeps, stored: StoredInboundMail, outcome: InboundMailOutcome): Promise<ProcessedInboundMail> {
-  return deps.database.db.transaction().execute(async (tx) => {
-    const state = await lockInboundMail(tx, stored.id);
-    if (state !== 'received') return { state: 'skipped' as const, previousState: state ?? null };
-    await finishInboundMail(tx, stored.id, outcome);
-    return outcome;
-  });
+/** A mail that became a case or a message is remembered by its Message-ID (threading, duplicates). */
+function incomingRecord(message: ParsedMessage | null, outcome: InboundMailOutcome) {
+  const action = outcome.outcome.action;
+  if (!message?.messageId || !outcome.ticketId || !outcome.messageId || !['created', 'linked', 'threaded'].includes(String(action))) return null;
+  return { messageId: message.messageId, ticketId: outcome.ticketId, messageRef: outcome.messageId, threadIndexRoot: threadIndexRoot(message.threadIndex) };
 }
 
-async function decide(tx: Tx, deps: InboundMailDeps, stored: StoredInboundMail, { message, classified }: Parsed, content: MailContent): Promise<InboundMailOutcome> {
+async function decide(
+  tx: Tx,
+  deps: InboundMailDeps,
+  mailboxes: MailboxDirectory,
+  stored: StoredInboundMail,
+  { message, classified }: { message: ParsedMessage; classified: ClassifiedMessage },
+  content: MailContent,
+  lookup: InboundLookup,
+): Promise<InboundMailOutcome> {
   const from = message.from?.address ? { address: message.from.address.toLowerCase(), name: message.from.name } : null;
   const base = { classification: classified.classification, fromAddress: from?.address ?? stored.envelopeFrom?.toLowerCase() ?? null, ticketId: null, messageId: null };
   const ignored = (reason: string, extra: Record<string, unknown> = {}): InboundMailOutcome => ({ ...base, state: 'ignored', outcome: { action: 'ignored', reason, ...extra } });
@@ -125,18 +175,15 @@ async function decide(tx: Tx, deps: InboundMailDeps, stored: StoredInboundMail, 
     return ignored(classified.classification, { detail: classified.reason });
   }
   if (!from) return ignored('no-sender');
-  if ((await listMailboxAddresses(tx)).includes(baseAddress(from.address))) return ignored('from-own-mailbox');
-  if (message.messageId) {
-    const seen = await knownMessageIdDirection(tx, message.messageId);
-    if (seen === 'out') return ignored('own-mail');
-    if (seen === 'in') return { ...base, state: 'duplicate', outcome: { action: 'duplicate', messageId: message.messageId } };
-  }
+  if (mailboxes.addresses.has(baseAddress(from.address))) return ignored('from-own-mailbox');
+  if (lookup.seen === 'out') return ignored('own-mail');
+  if (lookup.seen === 'in') return { ...base, state: 'duplicate', outcome: { action: 'duplicate', messageId: message.messageId } };
 
   const sender: ParsedMessage & { from: MailAddress } = { ...message, from };
-  const known = await findUserIdByAddress(tx, from.address);
+  const known = lookup.sender ?? undefined;
   if (known && !known.isActive) return ignored('sender-inactive');
-  const match = await findThread(tx, threadingKeys(message, stored.envelopeTo));
-  const ticket = match ? await findTicket(tx, match.ticketId, { forUpdate: true }) : undefined;
+  const match = pickThread(threadingKeys(message, stored.envelopeTo), lookup);
+  const ticket = match ? await lockThreadCase(tx, match.ticketId) : undefined;
   let linkTo: { ticketId: string; reason: string } | null = null;
   if (match && ticket) {
     const mayJoin = await mayWriteInto(tx, ticket, from.address, known);
@@ -145,19 +192,20 @@ async function decide(tx: Tx, deps: InboundMailDeps, stored: StoredInboundMail, 
     linkTo = { ticketId: ticket.id, reason: mayJoin ? 'case-closed' : 'not-a-participant' };
   }
 
-  if (!stored.released && (await isSenderOverRateLimit(tx, deps.config.mailRateLimit, { id: stored.id, fromAddress: from.address, receivedAt: stored.receivedAt }))) {
+  if (!stored.released && isSenderOverRateLimit(deps.config.mailRateLimit, lookup.senderCases)) {
     return { ...base, state: 'rate-limited', outcome: { action: 'rate-limited', limit: deps.config.mailRateLimit } };
   }
   const opened = await openCaseFromMail(tx, {
     inboundMailId: stored.id,
-    mailboxId: stored.mailboxId,
+    mailbox: stored.mailboxId === null ? null : { id: stored.mailboxId, teamId: mailboxes.all.find((mailbox) => mailbox.id === stored.mailboxId)?.teamId },
+    ownAddresses: mailboxes.addresses,
     envelopeTo: stored.envelopeTo,
     message: sender,
+    knownSender: known ?? null,
     content,
     suppressAutoReply: classified.suppressAutoReply,
     linkTo,
   });
-  await recordIncomingId(tx, message, opened.ticket.id, opened.messageId);
   return {
     ...base,
     state: 'processed',
@@ -185,7 +233,7 @@ async function addReply(
   base: Pick<InboundMailOutcome, 'classification' | 'fromAddress'>,
 ): Promise<InboundMailOutcome> {
   // A participant nobody knew yet becomes a contact (by domain, else in triage) to author the message.
-  const author = known ?? (await resolveSender(tx, message.from)).user;
+  const author = known ?? (await resolveSender(tx, message.from, null)).user;
   const actor = await findActorById(tx, author.id);
   if (!actor) throw new Error(`sender ${author.id} has no active account`);
   const { message: added } = await addMessageInTransaction(
@@ -195,11 +243,5 @@ async function addReply(
     { body: content.body, channel: 'email' },
     { mail: { quotedBody: content.quotedBody, bodyHtml: content.bodyHtml, inboundMailId: stored.id, files: content.files } },
   );
-  await recordIncomingId(tx, message, ticket.id, added.id);
   return { ...base, state: 'processed', ticketId: ticket.id, messageId: added.id, outcome: { action: 'threaded', threadedBy: match.by, author: author.kind } };
-}
-
-async function recordIncomingId(tx: Tx, message: ParsedMessage, ticketId: string, messageRef: string): Promise<void> {
-  if (!message.messageId) return;
-  await recordMessageId(tx, { messageId: message.messageId, ticketId, messageRef, direction: 'in', threadIndexRoot: threadIndexRoot(message.threadIndex) });
 }

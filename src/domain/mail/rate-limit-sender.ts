@@ -2,19 +2,19 @@
  * Per-sender rate limit on new cases by mail (CASEBOOK_MAIL_RATE_LIMIT, e.g. 20/10m): a storm of
  * mail from one address does not become a storm of cases. Only new cases count and only new
  * cases are held back: replies into an existing thread always thread. The window ends at the
- * mail's own arrival, so a backlog processed late is judged as it arrived.
+ * mail's own arrival, so a backlog processed late is judged as it arrived. The count itself is read
+ * with the mail's other lookups (inbound-batch.repo.ts); mails of one sender are processed one
+ * after the other, so each sees the cases its predecessors opened.
  */
-import type { Executor } from '../../platform/db/database.ts';
-import { countCasesOpenedBySender } from './inbound-processing.repo.ts';
-
 export type MailRateLimit = { count: number; windowSeconds: number } | null;
 
-export async function isSenderOverRateLimit(
-  executor: Executor,
-  limit: MailRateLimit,
-  mail: { id: string; fromAddress: string; receivedAt: Date },
-): Promise<boolean> {
-  if (limit === null) return false;
-  const window = { from: new Date(mail.receivedAt.getTime() - limit.windowSeconds * 1000), to: mail.receivedAt };
-  return (await countCasesOpenedBySender(executor, mail.fromAddress, window, mail.id)) >= limit.count;
+/** The window a mail received at `receivedAt` is judged in (null: no limit configured). */
+export function rateLimitWindow(limit: MailRateLimit, receivedAt: Date): { from: Date; to: Date } | null {
+  if (limit === null) return null;
+  return { from: new Date(receivedAt.getTime() - limit.windowSeconds * 1000), to: receivedAt };
+}
+
+/** Whether `casesInWindow` cases already opened by the sender hold this one back. */
+export function isSenderOverRateLimit(limit: MailRateLimit, casesInWindow: number | null): boolean {
+  return limit !== null && casesInWindow !== null && casesInWindow >= limit.count;
 }

@@ -29,8 +29,9 @@ function displayName(sender: MailAddress): string {
   return (name || sender.address.slice(0, sender.address.lastIndexOf('@')) || sender.address).slice(0, 200);
 }
 
-export async function resolveSender(tx: Tx, sender: MailAddress): Promise<ResolvedSender> {
-  const known = await findUserIdByAddress(tx, sender.address);
+/** `lookedUp`: the account already read for this address (null: none), so it is not read again. */
+export async function resolveSender(tx: Tx, sender: MailAddress, lookedUp?: SenderUser | null): Promise<ResolvedSender> {
+  const known = lookedUp === undefined ? await findUserIdByAddress(tx, sender.address) : (lookedUp ?? undefined);
   if (known) return { user: known, resolvedBy: 'known-user' };
   const byDomain = await findOrganizationIdByDomains(tx, domainCandidates(sender.address));
   const organizationId = byDomain ?? (await ensureUnassignedOrganizationId(tx));

@@ -7,9 +7,10 @@
  * 4. Outlook's Thread-Index root (the first 22 bytes) against the roots of mails we stored.
  * Whether the sender may write into that case is decided by the caller (process-inbound-mail.ts).
  */
-import type { Executor } from '../../platform/db/database.ts';
+import type { Tx } from '../../platform/db/database.ts';
+import { findTicket, type TicketWithAccess } from '../tickets/index.ts';
+import type { InboundLookup } from './inbound-batch.repo.ts';
 import type { ParsedMessage } from './mail.types.ts';
-import { findTicketIdByMessageIds, findTicketIdByNumber, findTicketIdByThreadIndexRoot, findTicketIdByToken } from './inbound-processing.repo.ts';
 
 export type ThreadMatch = { ticketId: string; by: 'token' | 'message-id' | 'case-number' | 'thread-index' };
 
@@ -55,14 +56,20 @@ export function threadingKeys(message: ParsedMessage, envelopeTo: readonly strin
   return { tokens, messageIds, caseNumber: caseNumberInSubject(message.subject), threadIndexRoot: threadIndexRoot(message.threadIndex) };
 }
 
-export async function findThread(executor: Executor, keys: ThreadingKeys): Promise<ThreadMatch | null> {
-  const byToken = await findTicketIdByToken(executor, keys.tokens);
-  if (byToken) return { ticketId: byToken, by: 'token' };
-  const byMessageId = await findTicketIdByMessageIds(executor, keys.messageIds);
+/** The first match in the order above, from the candidates read in one statement (inbound-batch.repo.ts). */
+export function pickThread(keys: ThreadingKeys, found: Pick<InboundLookup, 'byToken' | 'byMessageId' | 'byNumber' | 'byThreadIndex'>): ThreadMatch | null {
+  if (found.byToken) return { ticketId: found.byToken, by: 'token' };
+  // In-Reply-To comes first in the keys, then References from the newest.
+  const byMessageId = keys.messageIds.map((id) => found.byMessageId.get(id)).find((id) => id !== undefined);
   if (byMessageId) return { ticketId: byMessageId, by: 'message-id' };
-  const byNumber = keys.caseNumber === null ? undefined : await findTicketIdByNumber(executor, keys.caseNumber);
-  if (byNumber) return { ticketId: byNumber, by: 'case-number' };
-  const byThreadIndex = keys.threadIndexRoot === null ? undefined : await findTicketIdByThreadIndexRoot(executor, keys.threadIndexRoot);
-  if (byThreadIndex) return { ticketId: byThreadIndex, by: 'thread-index' };
+  if (found.byNumber) return { ticketId: found.byNumber, by: 'case-number' };
+  if (found.byThreadIndex) return { ticketId: found.byThreadIndex, by: 'thread-index' };
   return null;
+}
+
+/** The matched case, locked; a merged case leads to the one it lives on in (a merge moves the conversation). */
+export async function lockThreadCase(tx: Tx, ticketId: string): Promise<TicketWithAccess | undefined> {
+  let ticket = await findTicket(tx, ticketId, { forUpdate: true });
+  for (let depth = 0; ticket?.mergedIntoId && depth < 5; depth += 1) ticket = await findTicket(tx, ticket.mergedIntoId, { forUpdate: true });
+  return ticket;
 }

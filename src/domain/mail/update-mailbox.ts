@@ -5,6 +5,7 @@ import { actorIdOrNull, identityError, type Actor } from '../identity/index.ts';
 import { checkMailboxFields, presentMailbox } from './create-mailbox.ts';
 import { maskImapUrl, unmaskImapUrl } from './imap-url.ts';
 import { mailError } from './mail.errors.ts';
+import { forgetMailboxes } from './mailbox-directory.ts';
 import { canMail } from './mail.policy.ts';
 import { findMailboxRow, updateMailboxRow } from './mailboxes.repo.ts';
 import { MailboxAddress, type Mailbox } from './mailbox.types.ts';
@@ -23,7 +24,7 @@ export type UpdateMailboxInput = z.infer<typeof UpdateMailboxInput>;
 export async function updateMailbox(db: Db, actor: Actor, id: string, input: UpdateMailboxInput): Promise<Mailbox> {
   if (!canMail(actor, 'mailbox.manage')) throw identityError('FORBIDDEN');
   const fields = UpdateMailboxInput.parse(input);
-  return db.transaction().execute(async (tx) => {
+  const saved = await db.transaction().execute(async (tx) => {
     const current = await findMailboxRow(tx, id, { forUpdate: true });
     if (!current) throw mailError('MAILBOX_NOT_FOUND');
     const imapUrl = fields.imapUrl === undefined ? undefined : fields.imapUrl ? unmaskImapUrl(fields.imapUrl, current.imapUrl) : null;
@@ -37,4 +38,6 @@ export async function updateMailbox(db: Db, actor: Actor, id: string, input: Upd
     await recordAudit(tx, { subjectType: 'mailbox', subjectId: id, actorId: actorIdOrNull(actor), action: 'mailbox.updated', changes });
     return presentMailbox(updated);
   });
+  forgetMailboxes(); // after the commit: the next mail reads the mailboxes again
+  return saved;
 }

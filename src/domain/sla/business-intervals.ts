@@ -168,7 +168,55 @@ export function normalizePauses(pauses: readonly Pause[] | undefined): Interval[
   return merged;
 }
 
-/** Business intervals at or after `from` with the (normalized) pauses cut out. */
+/**
+ * Calls `visit(start, end)` for each interval `workingIntervals` would yield, in order, until it
+ * returns true (stop). The same walk without a generator object and an interval object per step:
+ * the SLA computation runs it several times per clock over days of opening hours.
+ */
+export function eachWorkingInterval(cal: CompiledCalendar, from: number, pauses: readonly Interval[], visit: (start: number, end: number) => boolean): void {
+  let p = 0;
+  let resumeAt = from;
+  for (;;) {
+    let cursor = resumeAt;
+    let idle = 0;
+    let jumpTo: number | undefined;
+    // Start one local day early: with odd zones a previous date's block can end after `from`.
+    days: for (let day = toLocal(cal.zone, resumeAt).day - 1; ; day++) {
+      const raw = dayIntervals(cal, day);
+      idle = raw.length === 0 ? idle + 1 : 0;
+      if (idle > MAX_IDLE_DAYS) {
+        throw new RangeError(`calendar has no business time for ${MAX_IDLE_DAYS} consecutive days`);
+      }
+      for (let r = 0; r < raw.length; r++) {
+        const ivEnd = raw[r]!.end;
+        const ivStart = Math.max(raw[r]!.start, cursor);
+        if (!(ivEnd > ivStart)) continue;
+        cursor = ivEnd;
+        // One business interval [ivStart, ivEnd): cut the pauses out of it.
+        while (p < pauses.length && pauses[p]!.end <= ivStart) p++;
+        let at = ivStart;
+        for (let q = p; q < pauses.length && at < ivEnd; q++) {
+          const pause = pauses[q]!;
+          if (pause.start >= ivEnd) break;
+          if (pause.start > at && visit(at, pause.start)) return;
+          at = Math.max(at, pause.end);
+        }
+        if (at < ivEnd) {
+          if (visit(at, ivEnd)) return;
+        } else if (at - ivEnd > LONG_PAUSE_MS) {
+          jumpTo = at; // a long pause: restart the day walk after it instead of stepping through it
+          break days;
+        }
+      }
+    }
+    resumeAt = jumpTo;
+  }
+}
+
+/**
+ * Business intervals at or after `from` with the (normalized) pauses cut out. The readable
+ * statement of the walk: the engine runs `eachWorkingInterval`, which a property test pins to it.
+ */
 export function* workingIntervals(
   cal: CompiledCalendar,
   from: number,

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { isTwentyFourSeven, minutesOfDay, WEEKDAYS_BY_INDEX, type BusinessCalendar, type Pause } from './calendar.types.ts';
 import { addBusinessTime, businessTimeBetween, isBusinessMoment } from './business-time.ts';
+import { compileCalendar, eachWorkingInterval, normalizePauses, workingIntervals } from './business-intervals.ts';
 import { ALL_CALENDARS } from './test-fixtures.ts';
 
 const calendars = Object.entries(ALL_CALENDARS) as Array<[string, BusinessCalendar]>;
@@ -184,6 +185,32 @@ describe.each(calendars)('properties: %s', (_name, cal) => {
         expect(paused).toBe(ab);
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe.each(calendars)('the callback walk matches the interval generator: %s', (_name, cal) => {
+  it('eachWorkingInterval visits exactly the intervals workingIntervals yields, and stops when told', () => {
+    const compiledCalendar = compileCalendar(cal);
+    fc.assert(
+      fc.property(
+        instant.chain((start) => fc.tuple(fc.constant(start), pauseList(start), fc.integer({ min: 1, max: 40 }))),
+        ([start, pauses, count]) => {
+          const stops = normalizePauses(pauses);
+          const expected: Array<[number, number]> = [];
+          for (const iv of workingIntervals(compiledCalendar, start.getTime(), stops)) {
+            expected.push([iv.start, iv.end]);
+            if (expected.length === count) break;
+          }
+          const visited: Array<[number, number]> = [];
+          eachWorkingInterval(compiledCalendar, start.getTime(), stops, (from, to) => {
+            visited.push([from, to]);
+            return visited.length === count;
+          });
+          expect(visited).toEqual(expected);
+        },
+      ),
+      runs,
     );
   });
 });

@@ -30,9 +30,9 @@ import { type BusinessCalendar, type BusinessDuration, type Pause } from './cale
 import {
   businessIntervals,
   compileCalendar,
+  eachWorkingInterval,
   isBusinessDate,
   normalizePauses,
-  workingIntervals,
   MAX_IDLE_DAYS,
   type CompiledCalendar,
   type Interval,
@@ -47,33 +47,40 @@ function instantOf(date: Date, what: string): number {
 
 /** First instant of the working timeline at or after `from`. */
 function firstMoment(cal: CompiledCalendar, from: number, pauses: readonly Interval[]): number {
-  for (const iv of workingIntervals(cal, from, pauses)) return iv.start;
-  throw new RangeError('no business time after start'); // unreachable: the generator is infinite or throws
+  let first = Number.NaN;
+  eachWorkingInterval(cal, from, pauses, (start) => {
+    first = start;
+    return true;
+  });
+  return first;
 }
 
-/** Walk the working timeline from `from` until `ms` business milliseconds are used up. */
 function walk(cal: CompiledCalendar, from: number, ms: number, pauses: readonly Interval[]): number {
   if (ms === 0) return firstMoment(cal, from, pauses);
   let remaining = ms;
-  for (const iv of workingIntervals(cal, from, pauses)) {
-    const length = iv.end - iv.start;
-    if (remaining <= length) return iv.start + remaining; // == length: due at the closing time
+  let due = Number.NaN;
+  eachWorkingInterval(cal, from, pauses, (start, end) => {
+    const length = end - start;
+    if (remaining <= length) {
+      due = start + remaining; // == length: due at the closing time
+      return true;
+    }
     remaining -= length;
-  }
-  throw new RangeError('no business time after start');
+    return false;
+  });
+  return due;
 }
 
-/** Business milliseconds in [from, to) (from <= to). */
 function measure(cal: CompiledCalendar, from: number, to: number, pauses: readonly Interval[]): number {
   let total = 0;
-  for (const iv of workingIntervals(cal, from, pauses)) {
-    if (iv.start >= to) break;
-    total += Math.min(iv.end, to) - iv.start;
-  }
+  eachWorkingInterval(cal, from, pauses, (start, end) => {
+    if (start >= to) return true;
+    total += Math.min(end, to) - start;
+    return false;
+  });
   return total;
 }
 
-/** The n-th business date strictly after `day`. */
 function nthBusinessDateAfter(cal: CompiledCalendar, day: number, n: number): number {
   let d = day;
   let idle = 0;

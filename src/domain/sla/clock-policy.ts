@@ -31,7 +31,11 @@ export function toClockPolicy(policy: SlaPolicy): PlanClockPolicy {
  * executor of the caller: inside a transaction on the embedded database (one connection), a query
  * outside it would wait for the transaction forever.
  */
-export type PolicyCache = { get(executor: Executor, planId: string): Promise<PlanClockPolicy | undefined> };
+export type PolicyCache = {
+  get(executor: Executor, planId: string): Promise<PlanClockPolicy | undefined>;
+  /** The policy if already loaded (`null`: not loaded yet), without a promise per case in a bulk recomputation. */
+  loaded(planId: string): PlanClockPolicy | undefined | null;
+};
 
 export function createPolicyCache(): PolicyCache {
   const cache = new Map<string, PlanClockPolicy | undefined>();
@@ -42,6 +46,9 @@ export function createPolicyCache(): PolicyCache {
         cache.set(planId, policy ? toClockPolicy(policy) : undefined);
       }
       return cache.get(planId);
+    },
+    loaded(planId) {
+      return cache.has(planId) ? cache.get(planId) : null;
     },
   };
 }

@@ -25,6 +25,8 @@
  *   for a running clock, else null (a paused clock is re-planned by the event that resumes it).
  * - Events after `now` are ignored; events are taken in the given order (the repository sorts
  *   status/priority changes before replies of the same instant).
+ * - `computeClocks` gives what is stored; `explainClocks` the same clocks with their explanation
+ *   (built on demand for one case: the API, the timer's notices), which is never stored.
  */
 import { addBusinessTime, businessTimeBetween, nextBusinessMoment } from './business-time.ts';
 import { isTwentyFourSeven, type BusinessDuration, type Pause } from './calendar.types.ts';
@@ -35,6 +37,7 @@ import {
   type CaseEvent,
   type Checkpoint,
   type ClockPolicy,
+  type ExplainedSlaClock,
   type SlaClock,
   type SlaClockKind,
   type SlaPriority,
@@ -122,7 +125,14 @@ function targetSecondsOf(policy: ClockPolicy, start: Date, target: BusinessDurat
   return businessTimeBetween(policy.calendar, start, dueWithoutPauses ?? addBusinessTime(policy.calendar, start, target));
 }
 
-function computeClock(policy: ClockPolicy, walk: Walk, span: ClockSpan, now: Date, firstMoments: Map<number, Date>): SlaClock {
+/**
+ * One clock. With `firstMoments` (a per-case cache of first business moments) it also builds the
+ * explanation; without, it skips the work only the explanation needs (business time per pause,
+ * the first counting moment, the readable lines), which is what a bulk recomputation stores.
+ */
+function computeClock(policy: ClockPolicy, walk: Walk, span: ClockSpan, now: Date, firstMoments: Map<number, Date>): ExplainedSlaClock;
+function computeClock(policy: ClockPolicy, walk: Walk, span: ClockSpan, now: Date, firstMoments: null): SlaClock;
+function computeClock(policy: ClockPolicy, walk: Walk, span: ClockSpan, now: Date, firstMoments: Map<number, Date> | null): SlaClock | ExplainedSlaClock {
   const { calendar } = policy;
   const startedAt = span.startedAt;
   const end = new Date(Math.max(startedAt.getTime(), (span.stoppedAt ?? now).getTime()));
@@ -144,6 +154,8 @@ function computeClock(policy: ClockPolicy, walk: Walk, span: ClockSpan, now: Dat
     { threshold: BREACH_THRESHOLD, at: new Date(due + 1000) },
   ];
   const nextCheckAt = state === 'running' ? (checkpoints.find((checkpoint) => checkpoint.at.getTime() > now.getTime())?.at ?? null) : null;
+  const clock: SlaClock = { kind: span.kind, cycle: span.cycle, state, targetSeconds, startedAt, dueAt, stoppedAt: span.stoppedAt, businessSeconds, isBreached, nextCheckAt, checkpoints };
+  if (!firstMoments) return clock;
   const twentyFourSeven = isTwentyFourSeven(calendar);
   // First response and resolution share their start: look the first business moment up once.
   let firstMoment = twentyFourSeven ? startedAt : firstMoments.get(startedAt.getTime());
@@ -170,11 +182,24 @@ function computeClock(policy: ClockPolicy, walk: Walk, span: ClockSpan, now: Dat
     dueAt,
     businessSeconds,
   });
-  return { kind: span.kind, cycle: span.cycle, state, targetSeconds, startedAt, dueAt, stoppedAt: span.stoppedAt, businessSeconds, isBreached, nextCheckAt, checkpoints, explanation };
+  return { ...clock, explanation };
 }
 
-/** Every clock of a case (first response, next-response cycles, resolution) as of `now`. */
+/**
+ * Every clock of a case (first response, next-response cycles, resolution) as of `now`: what is
+ * stored (the per-event recomputation, the bulk recomputation and the timer all call this).
+ */
 export function computeClocks(policy: ClockPolicy, history: readonly CaseEvent[], now: Date): SlaClock[] {
+  const walk = walkHistory(history, now);
+  return walk.spans.map((span) => computeClock(policy, walk, span, now, null));
+}
+
+/**
+ * The same clocks, each with its explanation (plan, calendar, priority, target, pauses, events,
+ * readable lines): built on demand for one case (`GET /tickets/:id/sla`, the timer's notices),
+ * never stored. The clock fields are exactly those `computeClocks` gives.
+ */
+export function explainClocks(policy: ClockPolicy, history: readonly CaseEvent[], now: Date): ExplainedSlaClock[] {
   const walk = walkHistory(history, now);
   const firstMoments = new Map<number, Date>();
   return walk.spans.map((span) => computeClock(policy, walk, span, now, firstMoments));

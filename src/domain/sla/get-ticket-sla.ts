@@ -1,6 +1,8 @@
 /**
  * The SLA clocks of a case with their explanations, as the case's reader may see them: computed
- * live from the history (so consumed time is current), with the ids of the stored clocks.
+ * live from the history, the plan and its calendar (so consumed time is current and the
+ * explanation reflects today's data; explanations are never stored), with the ids of the stored
+ * clocks.
  * Agents also see the warning moments and the timer's next check; a customer sees the clocks of
  * their own case — the explanation only holds what the customer already sees on the case (public
  * replies, status and priority changes, plan and calendar), never an internal note.
@@ -10,11 +12,11 @@ import type { Actor } from '../identity/index.ts';
 import { policyOfPlan, resolveSlaPolicy } from '../plans/index.ts';
 import { canTicket, getTicket, ticketsError } from '../tickets/index.ts';
 import { toClockPolicy } from './clock-policy.ts';
-import { computeClocks } from './compute-clocks.ts';
+import { explainClocks } from './compute-clocks.ts';
 import { historyNow } from './recompute-ticket-sla.ts';
 import { loadCaseHistories } from './sla-history.repo.ts';
-import { clockKey, loadStoredClocks } from './sla.repo.ts';
-import type { SlaClock, SlaClockView, SlaMetrics, TicketSla } from './sla.types.ts';
+import { loadStoredClocks, storedClockOf } from './sla.repo.ts';
+import type { ExplainedSlaClock, SlaClock, SlaClockView, SlaMetrics, TicketSla } from './sla.types.ts';
 
 /** Reporting figures of one case: business time to first response and resolution, breach flags. */
 export function metricsOf(clocks: readonly SlaClock[]): SlaMetrics {
@@ -29,7 +31,7 @@ export function metricsOf(clocks: readonly SlaClock[]): SlaMetrics {
   };
 }
 
-function toView(clock: SlaClock, id: string | null, isAgentView: boolean): SlaClockView {
+function toView(clock: ExplainedSlaClock, id: string | null, isAgentView: boolean): SlaClockView {
   return {
     id,
     kind: clock.kind,
@@ -58,14 +60,14 @@ export async function getTicketSla(db: Db, actor: Actor, ticketId: string, now =
   const policy = ticket.planId ? await policyOfPlan(db, ticket.planId) : await resolveSlaPolicy(db, ticket.organizationId, new Date(ticket.createdAt));
   const at = historyNow(history, now);
   if (!policy) return { planId: null, planCode: null, isPolicyApplied: false, computedAt: at.toISOString(), clocks: [], metrics: metricsOf([]) };
-  const clocks = computeClocks(toClockPolicy(policy).clock, history.events, at);
+  const clocks = explainClocks(toClockPolicy(policy).clock, history.events, at);
   const stored = await loadStoredClocks(db, [ticketId]);
   return {
     planId: policy.plan.id,
     planCode: policy.plan.code,
     isPolicyApplied: ticket.planId !== null,
     computedAt: at.toISOString(),
-    clocks: clocks.map((clock) => toView(clock, stored.get(clockKey(ticketId, clock.kind, clock.cycle))?.id ?? null, isAgentView)),
+    clocks: clocks.map((clock) => toView(clock, storedClockOf(stored, ticketId, clock.kind, clock.cycle)?.id ?? null, isAgentView)),
     metrics: metricsOf(clocks),
   };
 }

@@ -4,7 +4,7 @@ export { holidaysFromIcs } from './ical-holidays.ts';
 export { runSlaDue, runSlaElapsed, SlaError, formatUtc, formatMinutes } from './sla-cli.ts';
 // SLA clocks on cases (pure computation first; the use cases below reach other contexts lazily).
 export * from './sla.types.ts';
-export { computeClocks } from './compute-clocks.ts';
+export { computeClocks, explainClocks } from './compute-clocks.ts';
 export { explainClock, formatBusinessDuration, formatInstant } from './explain-clock.ts';
 export { SLA_ERRORS, slaError, type SlaDomainErrorCode } from './sla.errors.ts';
 export { recomputeTicketSla, type RecomputeResult } from './recompute-ticket-sla.ts';

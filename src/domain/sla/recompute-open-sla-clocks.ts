@@ -1,6 +1,6 @@
 /**
  * Recomputes the clocks of every open case (of some plans) after a policy change: a calendar
- * holiday added, a target or a pause status changed. Cases are taken in keyset pages by id;
+ * holiday added, a target or a pause status changed. Cases are taken in keyset pages by number;
  * each batch is one transaction (lock and read the cases, read their histories and stored clocks,
  * compute in process, one set-based UPDATE of the clocks that changed), so a batch costs the same
  * few statements whatever its size. Up to `concurrency` batches in flight on PostgreSQL. The
@@ -29,11 +29,12 @@ export async function recomputeOpenSlaClocks(db: Db, options: RecomputeOpenOptio
   const policies = createPolicyCache();
   const total: RecomputeResult = { cases: 0, clocks: 0, written: 0, removed: 0 };
   const inFlight = new Set<Promise<void>>();
-  let afterId: string | undefined;
+  let afterNumber: number | undefined;
   for (;;) {
-    const ids = await listCaseIds(db, { planIds: options.planIds, openOnly: true, afterId, limit: batchSize });
-    if (ids.length === 0) break;
-    afterId = ids[ids.length - 1];
+    const page = await listCaseIds(db, { planIds: options.planIds, openOnly: true, afterNumber, limit: batchSize });
+    if (page.length === 0) break;
+    afterNumber = page[page.length - 1]!.number;
+    const ids = page.map((ticket) => ticket.id);
     const work = db
       .transaction()
       .execute(async (tx) => {

@@ -17,8 +17,8 @@ import { recordAudit } from '../../platform/audit.ts';
 import { resolveSlaPolicy } from '../plans/index.ts';
 import { createPolicyCache, type PolicyCache } from './clock-policy.ts';
 import { computeClocks } from './compute-clocks.ts';
-import { loadCaseHistories, setCasePlan, type CaseHistory } from './sla-history.repo.ts';
-import { clockKey, deleteClocks, loadStoredClocks, writeClocks, type ClockRecord, type ClockWrite } from './sla.repo.ts';
+import { loadCaseBatch, setCasePlan, type CaseHistory } from './sla-history.repo.ts';
+import { deleteClocks, writeClocks, type ClockRecord, type ClockWrite, type StoredClock } from './sla.repo.ts';
 import type { SlaClock } from './sla.types.ts';
 
 export type RecomputeResult = { cases: number; clocks: number; written: number; removed: number };
@@ -35,9 +35,10 @@ export function plannedCheck(clock: SlaClock, noticed: ReadonlySet<number>, now:
   return missed ? missed.at : clock.nextCheckAt;
 }
 
+/** What is stored of a computed clock (never its checkpoints or an explanation). */
 export function toClockRecord(ticketId: string, clock: SlaClock, nextCheckAt: Date | null, computedAt: Date): ClockRecord {
-  const { checkpoints: _checkpoints, ...stored } = clock;
-  return { ...stored, ticketId, nextCheckAt, computedAt };
+  const { kind, cycle, state, targetSeconds, startedAt, dueAt, stoppedAt, businessSeconds, isBreached } = clock;
+  return { kind, cycle, state, targetSeconds, startedAt, dueAt, stoppedAt, businessSeconds, isBreached, nextCheckAt, ticketId, computedAt };
 }
 
 /**
@@ -81,7 +82,7 @@ export type RecomputePhases = { load: number; compute: number; write: number };
 /**
  * Recomputes and stores the clocks of a batch of cases inside the caller's transaction, in a
  * fixed number of statements whatever the batch size: lock the case rows and read them, read
- * their histories (two queries) and their stored clocks (one), compute in process, then one
+ * their histories and their stored clocks (one statement), compute in process, then one
  * set-based update of the stored clocks that changed (plus an insert for new clocks and a delete
  * for clocks the case no longer has, when there are any).
  */
@@ -98,27 +99,30 @@ export async function recomputeCaseBatch(
     if (phases) phases[phase] += at - lap;
     lap = at;
   };
-  const histories = await loadCaseHistories(tx, ticketIds, { lock: true });
-  const stored = await loadStoredClocks(tx, [...histories.keys()]);
+  const { histories, stored } = await loadCaseBatch(tx, ticketIds);
   spent('load');
   const writes: ClockWrite[] = [];
-  const stale: string[] = [];
-  const kept = new Set<string>();
+  const kept = new Set<StoredClock>();
   for (const history of histories.values()) {
     const ticketId = history.ticket.id;
-    const planId = await applyPolicy(tx, history, policies, now);
-    const policy = planId ? await policies.get(tx, planId) : undefined;
+    // The usual case (plan applied, organisation unchanged, policy loaded) awaits nothing.
+    const { ticket, appliedPolicy } = history;
+    const isSettled = ticket.planId !== null && appliedPolicy !== null && appliedPolicy.organizationId === ticket.organizationId;
+    const planId = isSettled ? ticket.planId : await applyPolicy(tx, history, policies, now);
+    const cached = planId ? policies.loaded(planId) : undefined;
+    const policy = cached === null ? await policies.get(tx, planId!) : cached;
     if (!policy) continue;
     const at = historyNow(history, now);
+    const storedOfCase = stored.get(ticketId);
     for (const clock of computeClocks(policy.clock, history.events, at)) {
-      const key = clockKey(ticketId, clock.kind, clock.cycle);
-      const current = stored.get(key);
-      kept.add(key);
+      const current = storedOfCase?.find((candidate) => candidate.kind === clock.kind && candidate.cycle === clock.cycle);
+      if (current) kept.add(current);
       writes.push({ id: current?.id, ticketId, clock, nextCheckAt: plannedCheck(clock, current?.notices ?? NO_NOTICES, at), computedAt: at });
     }
   }
   // Stored clocks the cases no longer have: all of a case without a plan, next-response cycles beyond the last.
-  for (const [key, clock] of stored) if (!kept.has(key)) stale.push(clock.id);
+  const stale: string[] = [];
+  for (const clocks of stored.values()) for (const clock of clocks) if (!kept.has(clock)) stale.push(clock.id);
   spent('compute');
   const removed = await deleteClocks(tx, stale);
   const written = await writeClocks(tx, writes);

@@ -20,11 +20,11 @@ import { startPeriodicJob, type PeriodicJob } from '../../platform/periodic-job.
 import { notifyUsers } from '../notifications/index.ts';
 import { isTwentyFourSeven } from './calendar.types.ts';
 import { createPolicyCache, type PlanClockPolicy } from './clock-policy.ts';
-import { computeClocks } from './compute-clocks.ts';
+import { explainClocks } from './compute-clocks.ts';
 import { historyNow, plannedCheck, toClockRecord } from './recompute-ticket-sla.ts';
 import { loadCaseHistories, type CaseHistory } from './sla-history.repo.ts';
-import { claimDueClocks, clockKey, findNoticeRecipients, insertNotice, loadStoredClocks, postponeClockCheck, updateClock, type DueClock } from './sla.repo.ts';
-import { BREACH_THRESHOLD, type Checkpoint, type SlaClock } from './sla.types.ts';
+import { claimDueClocks, findNoticeRecipients, insertNotice, loadStoredClocks, postponeClockCheck, storedClockOf, updateClock, type DueClock } from './sla.repo.ts';
+import { BREACH_THRESHOLD, type Checkpoint, type ExplainedSlaClock } from './sla.types.ts';
 
 /** A notice handled this long after its moment is marked late (the timer was not running). */
 export const LATE_AFTER_MS = 60_000;
@@ -34,7 +34,7 @@ const RETRY_AFTER_MS = 5 * 60_000;
 export type SlaTimerResult = { clocks: number; notices: number; notifications: number };
 export type SlaTimerOptions = { now?: Date; batchSize?: number; onError?: (error: unknown, clock?: DueClock) => void };
 
-async function notifyCheckpoint(tx: Executor, history: CaseHistory, policy: PlanClockPolicy, clockId: string, clock: SlaClock, checkpoint: Checkpoint, now: Date): Promise<number> {
+async function notifyCheckpoint(tx: Executor, history: CaseHistory, policy: PlanClockPolicy, clockId: string, clock: ExplainedSlaClock, checkpoint: Checkpoint, now: Date): Promise<number> {
   const { ticket } = history;
   const isBreach = checkpoint.threshold === BREACH_THRESHOLD;
   const isLate = now.getTime() - checkpoint.at.getTime() > LATE_AFTER_MS;
@@ -69,14 +69,14 @@ async function runBatch(db: Db, now: Date, batchSize: number, onError: SlaTimerO
     const histories = await loadCaseHistories(tx, ticketIds);
     const stored = await loadStoredClocks(tx, ticketIds);
     const policies = createPolicyCache();
-    const computed = new Map<string, { policy: PlanClockPolicy; clocks: SlaClock[]; at: Date } | undefined>();
+    const computed = new Map<string, { policy: PlanClockPolicy; clocks: ExplainedSlaClock[]; at: Date } | undefined>();
     for (const row of due) {
       try {
         const history = histories.get(row.ticketId);
         if (!computed.has(row.ticketId)) {
           const policy = history?.ticket.planId ? await policies.get(tx, history.ticket.planId) : undefined;
           const at = history ? historyNow(history, now) : now;
-          computed.set(row.ticketId, history && policy ? { policy, clocks: computeClocks(policy.clock, history.events, at), at } : undefined);
+          computed.set(row.ticketId, history && policy ? { policy, clocks: explainClocks(policy.clock, history.events, at), at } : undefined);
         }
         const entry = computed.get(row.ticketId);
         const clock = entry?.clocks.find((candidate) => candidate.kind === row.kind && candidate.cycle === row.cycle);
@@ -84,7 +84,7 @@ async function runBatch(db: Db, now: Date, batchSize: number, onError: SlaTimerO
           await postponeClockCheck(tx, row.id, null); // the case lost its plan or this cycle: its recomputation removes the clock
           continue;
         }
-        const noticed = new Set(stored.get(clockKey(row.ticketId, row.kind, row.cycle))?.notices ?? []);
+        const noticed = new Set(storedClockOf(stored, row.ticketId, row.kind, row.cycle)?.notices ?? []);
         if (clock.state !== 'met') {
           for (const checkpoint of clock.checkpoints.filter((candidate) => candidate.at.getTime() <= entry.at.getTime() && !noticed.has(candidate.threshold))) {
             const notified = await notifyCheckpoint(tx, history, entry.policy, row.id, clock, checkpoint, entry.at);

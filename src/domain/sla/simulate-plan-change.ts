@@ -85,11 +85,12 @@ export async function simulatePlanChange(db: Db, input: SimulatePlanChangeInput)
     breaches: { firstResponse: { now: 0, withChange: 0 }, resolution: { now: 0, withChange: 0 }, nextResponse: { now: 0, withChange: 0 } },
     flips: [],
   };
-  let afterId: string | undefined;
+  let afterNumber: number | undefined;
   for (;;) {
-    const ids = await listCaseIds(db, { planIds: [plan.id], openOnly: false, since: input.since, afterId, limit: input.batchSize ?? 500 });
-    if (ids.length === 0) break;
-    afterId = ids[ids.length - 1];
+    const page = await listCaseIds(db, { planIds: [plan.id], openOnly: false, since: input.since, afterNumber, limit: input.batchSize ?? 500 });
+    if (page.length === 0) break;
+    afterNumber = page[page.length - 1]!.number;
+    const ids = page.map((ticket) => ticket.id);
     for (const history of (await loadCaseHistories(db, ids)).values()) {
       const at = historyNow(history, now);
       const before = breachFlagsOf(computeClocks(current, history.events, at));

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import { uuidArray } from './sla.repo.ts';
+import { storedClocksJson, toStoredClocks, uuidArray, type StoredClockRow, type StoredClocks } from './sla.repo.ts';
 import { SLA_PRIORITIES, type CaseEvent, type SlaPriority } from './sla.types.ts';
 
 export type SlaCase = {
@@ -27,80 +27,83 @@ export type AppliedPolicy = { planId: string | null; organizationId: string };
 export type CaseHistory = { ticket: SlaCase; events: CaseEvent[]; appliedPolicy: AppliedPolicy | null };
 
 const POLICY_ACTIONS = ['sla.policy-applied', 'sla.policy-changed'];
+/** One history row as read: ticket id, action, created_at in epoch milliseconds, changes. */
+type AuditRow = [ticketId: string, action: string, epochMs: number, changes: unknown];
 const isPriority = (value: unknown): value is SlaPriority => typeof value === 'string' && (SLA_PRIORITIES as readonly string[]).includes(value);
 const afterOf = (change: unknown): unknown => (change && typeof change === 'object' && 'after' in change ? (change as { after: unknown }).after : undefined);
 /** Same instant: creation first, then status and priority changes, then replies (a reply that reopens comes after the reopen). */
 const RANK: Record<CaseEvent['type'], number> = { created: 0, status: 1, priority: 1, 'agent-public-reply': 2, 'customer-public-reply': 2 };
 
+/** A case row as read: id, number, organisation, requester, assignee, team, priority, status, plan, open, created_at in epoch ms. */
+type TicketRow = [string, number, string, string, string | null, string | null, string, string, string | null, boolean, number];
+
 /**
- * Cases with their history, for clock computation; missing ids are absent from the map. Three
- * queries whatever the number of cases (the ids travel as one array parameter). With `lock`, the
- * case rows are read FOR NO KEY UPDATE (in id order) before the history is read, as lockCases does.
+ * Cases with their history, for clock computation; missing ids are absent from the map. Two
+ * statements whatever the number of cases, the ids travelling as one array parameter and the rows
+ * coming back as JSON values (one JSON.parse each instead of a driver row object and date parses
+ * per row): the case rows, then their history (audit rows in id order) with the kind of author of
+ * every public message. With `lock`, the case rows are read FOR NO KEY UPDATE (in id order) first,
+ * as lockCases does, so the history statement sees every change committed before the lock.
  */
 export async function loadCaseHistories(executor: Executor, ticketIds: readonly string[], options: { lock?: boolean } = {}): Promise<Map<string, CaseHistory>> {
-  const result = new Map<string, CaseHistory>();
-  if (ticketIds.length === 0) return result;
-  const ids = uuidArray([...new Set(ticketIds)]);
-  let ticketQuery = executor
-    .selectFrom('tickets')
-    .select(['id', 'number', 'organization_id', 'requester_id', 'assignee_id', 'team_id', 'priority', 'status', 'plan_id', 'is_open', 'created_at'])
-    .where(sql<boolean>`id = any(${ids})`);
-  if (options.lock) ticketQuery = ticketQuery.orderBy('id').forNoKeyUpdate();
-  const tickets = await ticketQuery.execute();
-  if (tickets.length === 0) return result;
-  const audits = await executor
-    .selectFrom('audit_events')
-    .select(['id', 'ticket_id', 'action', 'changes', 'created_at'])
-    .where(sql<boolean>`ticket_id = any(${ids})`)
-    .where((eb) =>
-      eb.or([
-        eb('action', 'in', ['ticket.created', 'reply.added', ...POLICY_ACTIONS]),
-        eb(sql`changes -> 'status'`, 'is not', null),
-        eb(sql`changes -> 'priority'`, 'is not', null),
-      ]),
-    )
-    .orderBy('id')
-    .execute();
-  const authors = await executor
-    .selectFrom('messages')
-    .leftJoin('users', 'users.id', 'messages.author_id')
-    .select(['messages.id', 'users.kind'])
-    .where(sql<boolean>`messages.ticket_id = any(${ids})`)
-    .where('messages.is_internal', '=', false)
-    .execute();
-  const authorKind = new Map(authors.map((row) => [row.id, row.kind]));
+  return (await readCases(executor, ticketIds, options.lock ?? false, false)).histories;
+}
 
-  const byTicket = new Map<string, typeof audits>();
+/**
+ * A batch to recompute: the case rows locked (FOR NO KEY UPDATE, in id order) and read, then in
+ * ONE more statement their histories and their stored clocks (with the thresholds noticed).
+ */
+export async function loadCaseBatch(executor: Executor, ticketIds: readonly string[]): Promise<{ histories: Map<string, CaseHistory>; stored: StoredClocks }> {
+  return readCases(executor, ticketIds, true, true);
+}
+
+async function readCases(executor: Executor, ticketIds: readonly string[], lock: boolean, withClocks: boolean): Promise<{ histories: Map<string, CaseHistory>; stored: StoredClocks }> {
+  const result = new Map<string, CaseHistory>();
+  if (ticketIds.length === 0) return { histories: result, stored: new Map() };
+  const ids = uuidArray([...new Set(ticketIds)]);
+  const ticketResult = await sql<{ tickets: TicketRow[] | null }>`
+    select json_agg(json_build_array(t.id, t.number, t.organization_id, t.requester_id, t.assignee_id, t.team_id, t.priority, t.status, t.plan_id, t.is_open, floor(extract(epoch from t.created_at) * 1000))) as tickets
+    from (select id, number, organization_id, requester_id, assignee_id, team_id, priority, status, plan_id, is_open, created_at
+          from tickets where id = any(${ids}) order by id ${sql.raw(lock ? 'for no key update' : '')}) t`.execute(executor);
+  const tickets = ticketResult.rows[0]?.tickets ?? [];
+  if (tickets.length === 0) return { histories: result, stored: new Map() };
+  const historyResult = await sql<{ audits: AuditRow[] | null; authors: Array<[messageId: string, kind: string | null]> | null; clocks: StoredClockRow[] | null }>`
+    select
+      (select json_agg(json_build_array(a.ticket_id, a.action, floor(extract(epoch from a.created_at) * 1000), a.changes) order by a.id)
+       from audit_events a
+       where a.ticket_id = any(${ids})
+         and (a.action in ('ticket.created', 'reply.added', 'sla.policy-applied', 'sla.policy-changed') or a.changes -> 'status' is not null or a.changes -> 'priority' is not null)) as audits,
+      (select json_agg(json_build_array(m.id, u.kind))
+       from messages m left join users u on u.id = m.author_id
+       where m.ticket_id = any(${ids}) and not m.is_internal) as authors,
+      ${withClocks ? storedClocksJson(ids) : sql`null`} as clocks`.execute(executor);
+  const audits = historyResult.rows[0]?.audits ?? [];
+  const authorKind = new Map(historyResult.rows[0]?.authors ?? []);
+
+  const byTicket = new Map<string, AuditRow[]>();
   for (const row of audits) {
-    const list = byTicket.get(row.ticket_id!);
+    const list = byTicket.get(row[0]);
     if (list) list.push(row);
-    else byTicket.set(row.ticket_id!, [row]);
+    else byTicket.set(row[0], [row]);
   }
-  for (const row of tickets) {
-    const ticket: SlaCase = {
-      id: row.id,
-      number: row.number,
-      organizationId: row.organization_id,
-      requesterId: row.requester_id,
-      assigneeId: row.assignee_id,
-      teamId: row.team_id,
-      priority: row.priority as SlaPriority,
-      status: row.status,
-      planId: row.plan_id,
-      isOpen: row.is_open,
-      createdAt: row.created_at,
-    };
+  for (const [id, number, organizationId, requesterId, assigneeId, teamId, priority, status, planId, isOpen, createdAt] of tickets) {
+    const ticket: SlaCase = { id, number, organizationId, requesterId, assigneeId, teamId, priority: priority as SlaPriority, status, planId, isOpen, createdAt: new Date(createdAt) };
     const ranked: Array<{ event: CaseEvent; order: number }> = [];
     let initial: { status?: string; priority?: SlaPriority } | undefined;
     let appliedPolicy: AppliedPolicy | null = null;
-    (byTicket.get(row.id) ?? []).forEach((audit, order) => {
-      const changes = (audit.changes ?? {}) as Record<string, unknown>;
-      const at = audit.created_at;
-      if (audit.action === 'ticket.created') {
+    let firstStatus: { before?: string } | undefined;
+    let firstPriority: { before?: SlaPriority } | undefined;
+    (byTicket.get(id) ?? []).forEach(([, action, epochMs, changed], order) => {
+      const changes = (changed ?? {}) as Record<string, unknown>;
+      // Without a creation row (imported cases), the first recorded change tells the initial values.
+      if (firstStatus === undefined && afterOf(changes.status) !== undefined) firstStatus = changes.status as { before?: string };
+      if (firstPriority === undefined && afterOf(changes.priority) !== undefined) firstPriority = changes.priority as { before?: SlaPriority };
+      const at = new Date(epochMs);
+      if (action === 'ticket.created') {
         initial = { status: typeof changes.status === 'string' ? changes.status : undefined, priority: isPriority(changes.priority) ? changes.priority : undefined };
         return;
       }
-      if (POLICY_ACTIONS.includes(audit.action)) {
+      if (POLICY_ACTIONS.includes(action)) {
         appliedPolicy = { planId: typeof changes.planId === 'string' ? changes.planId : null, organizationId: String(changes.organizationId ?? ticket.organizationId) };
         return;
       }
@@ -108,25 +111,22 @@ export async function loadCaseHistories(executor: Executor, ticketIds: readonly 
       if (typeof status === 'string') ranked.push({ event: { at, type: 'status', status }, order });
       const priority = afterOf(changes.priority);
       if (isPriority(priority)) ranked.push({ event: { at, type: 'priority', priority }, order });
-      if (audit.action === 'reply.added' && changes.internal !== true) {
+      if (action === 'reply.added' && changes.internal !== true) {
         const kind = authorKind.get(String(changes.messageId));
         if (kind === 'agent') ranked.push({ event: { at, type: 'agent-public-reply' }, order });
         if (kind === 'contact') ranked.push({ event: { at, type: 'customer-public-reply' }, order });
       }
     });
     ranked.sort((a, b) => a.event.at.getTime() - b.event.at.getTime() || RANK[a.event.type] - RANK[b.event.type] || a.order - b.order);
-    // Without a creation row (imported cases), the first recorded change tells the initial values.
-    const firstStatus = (byTicket.get(row.id) ?? []).map((audit) => (audit.changes as Record<string, unknown>)?.status).find((change) => afterOf(change) !== undefined);
-    const firstPriority = (byTicket.get(row.id) ?? []).map((audit) => (audit.changes as Record<string, unknown>)?.priority).find((change) => afterOf(change) !== undefined);
     const created: CaseEvent = {
       at: ticket.createdAt,
       type: 'created',
-      status: initial?.status ?? (firstStatus as { before?: string } | undefined)?.before ?? ticket.status,
-      priority: initial?.priority ?? ((firstPriority as { before?: SlaPriority } | undefined)?.before ?? ticket.priority),
+      status: initial?.status ?? firstStatus?.before ?? ticket.status,
+      priority: initial?.priority ?? firstPriority?.before ?? ticket.priority,
     };
-    result.set(row.id, { ticket, events: [created, ...ranked.map((entry) => entry.event)], appliedPolicy });
+    result.set(id, { ticket, events: [created, ...ranked.map((entry) => entry.event)], appliedPolicy });
   }
-  return result;
+  return { histories: result, stored: toStoredClocks(historyResult.rows[0]?.clocks ?? null) };
 }
 
 /** Serialises recomputations of the same cases with the ticket use cases (which lock the row too). */

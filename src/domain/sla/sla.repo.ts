@@ -2,7 +2,7 @@
  * SQL of the SLA context, part 2: clocks and notices (this context's tables) and the queue and
  * reporting queries over them. Case histories are read in sla-history.repo.ts.
  */
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
 import type { SlaClock, SlaClockKind } from './sla.types.ts';
 
@@ -20,13 +20,18 @@ function clockColumns(record: ClockRecord) {
     business_seconds: record.businessSeconds,
     is_breached: record.isBreached,
     next_check_at: record.nextCheckAt,
-    explanation: JSON.stringify(record.explanation),
     computed_at: record.computedAt,
   };
 }
 
 export type StoredClock = { id: string; ticketId: string; kind: SlaClockKind; cycle: number; notices: Set<number> };
-export const clockKey = (ticketId: string, kind: string, cycle: number) => `${ticketId}/${kind}/${cycle}`;
+/** The stored clocks of some cases, by case id (a case has a handful: no composite string keys to build and hash). */
+export type StoredClocks = Map<string, StoredClock[]>;
+
+/** The stored clock of a case with this kind and cycle, if any. */
+export function storedClockOf(stored: StoredClocks, ticketId: string, kind: SlaClockKind, cycle: number): StoredClock | undefined {
+  return stored.get(ticketId)?.find((clock) => clock.kind === kind && clock.cycle === cycle);
+}
 
 /**
  * A list of ids as ONE array parameter (`= any(...)`): one bind however many ids, and a plan that
@@ -39,85 +44,109 @@ export function uuidArray(ids: readonly string[]) {
   return sql`${`{${ids.join(',')}}`}::uuid[]`;
 }
 
-/** The stored clocks of the cases (by ticket/kind/cycle) with the thresholds already noticed. */
-export async function loadStoredClocks(executor: Executor, ticketIds: readonly string[]): Promise<Map<string, StoredClock>> {
-  const result = new Map<string, StoredClock>();
-  if (ticketIds.length === 0) return result;
-  const rows = await sql<{ id: string; ticket_id: string; kind: SlaClockKind; cycle: number; notices: string | null }>`
-    select c.id, c.ticket_id, c.kind, c.cycle, (select string_agg(n.threshold::text, ',') from sla_notices n where n.clock_id = c.id) as notices
-    from sla_clocks c where c.ticket_id = any(${uuidArray([...new Set(ticketIds)])})`.execute(executor);
-  for (const row of rows.rows) {
-    const notices = new Set(row.notices ? row.notices.split(',').map(Number) : []);
-    result.set(clockKey(row.ticket_id, row.kind, row.cycle), { id: row.id, ticketId: row.ticket_id, kind: row.kind, cycle: row.cycle, notices });
+/**
+ * The stored clocks of the cases (by case) with the thresholds already noticed, read as ONE json
+ * value ([id, ticket, kind, cycle, noticed thresholds] per clock): one JSON.parse instead of a
+ * driver row object per clock.
+ */
+export async function loadStoredClocks(executor: Executor, ticketIds: readonly string[]): Promise<StoredClocks> {
+  if (ticketIds.length === 0) return new Map();
+  const found = await sql<{ clocks: StoredClockRow[] | null }>`select ${storedClocksJson(uuidArray([...new Set(ticketIds)]))} as clocks`.execute(executor);
+  return toStoredClocks(found.rows[0]?.clocks ?? null);
+}
+
+/** One stored clock as read: id, case, kind, cycle, noticed thresholds. */
+export type StoredClockRow = [id: string, ticketId: string, kind: SlaClockKind, cycle: number, notices: number[] | null];
+
+/**
+ * The stored clocks of the cases with their noticed thresholds as ONE json value (a scalar
+ * subquery, so a caller can read it in the same statement as something else).
+ */
+export function storedClocksJson(ids: RawBuilder<unknown>) {
+  return sql<StoredClockRow[] | null>`(select json_agg(json_build_array(c.id, c.ticket_id, c.kind, c.cycle, (select json_agg(n.threshold) from sla_notices n where n.clock_id = c.id)))
+    from sla_clocks c where c.ticket_id = any(${ids}))`;
+}
+
+/** The stored clocks read by `storedClocksJson`, by case. */
+export function toStoredClocks(rows: StoredClockRow[] | null): StoredClocks {
+  const result: StoredClocks = new Map();
+  for (const [id, ticketId, kind, cycle, notices] of rows ?? []) {
+    const clock: StoredClock = { id, ticketId, kind, cycle, notices: new Set(notices ?? []) };
+    const clocks = result.get(ticketId);
+    if (clocks) clocks.push(clock);
+    else result.set(ticketId, [clock]);
   }
   return result;
 }
 
+/** A computed clock to store: the stored row's id when there is one, the timer's planned check, when it was computed. */
+export type ClockWrite = { id?: string; ticketId: string; clock: SlaClock; nextCheckAt: Date | null; computedAt: Date };
+type Cell = string | number | boolean | Date | null | undefined;
+/** A written column: its name, SQL type and value in a write. */
+type Column = readonly [name: string, type: 'uuid' | 'text' | 'integer' | 'timestamptz' | 'boolean', value: (write: ClockWrite) => Cell];
+
 /**
- * The columns a recomputation writes, with their type. The batch travels as one JSON array read by
- * `jsonb_to_recordset`; instants travel as epoch milliseconds (exact, and much cheaper to
- * serialise than ISO strings) and become timestamptz in SQL.
+ * The columns a recomputation writes. A batch travels as one array parameter per column, read
+ * back row by row with `unnest` (plain arrays are the cheapest thing for both sides to build and
+ * parse); instants travel as epoch milliseconds (exact, cheap to format) and become timestamptz
+ * in SQL.
  */
-const WRITTEN = [
-  ['state', 'text'],
-  ['target_seconds', 'integer'],
-  ['started_at', 'timestamptz'],
-  ['due_at', 'timestamptz'],
-  ['stopped_at', 'timestamptz'],
-  ['business_seconds', 'integer'],
-  ['is_breached', 'boolean'],
-  ['next_check_at', 'timestamptz'],
-  ['explanation', 'jsonb'],
-  ['computed_at', 'timestamptz'],
-] as const;
+const WRITTEN: readonly Column[] = [
+  ['state', 'text', (write) => write.clock.state],
+  ['target_seconds', 'integer', (write) => write.clock.targetSeconds],
+  ['started_at', 'timestamptz', (write) => write.clock.startedAt],
+  ['due_at', 'timestamptz', (write) => write.clock.dueAt],
+  ['stopped_at', 'timestamptz', (write) => write.clock.stoppedAt],
+  ['business_seconds', 'integer', (write) => write.clock.businessSeconds],
+  ['is_breached', 'boolean', (write) => write.clock.isBreached],
+  ['next_check_at', 'timestamptz', (write) => write.nextCheckAt],
+  ['computed_at', 'timestamptz', (write) => write.computedAt],
+];
+const BY_ID: readonly Column[] = [['id', 'uuid', (write) => write.id], ...WRITTEN];
+const BY_KEY: readonly Column[] = [['ticket_id', 'uuid', (write) => write.ticketId], ['kind', 'text', (write) => write.clock.kind], ['cycle', 'integer', (write) => write.clock.cycle], ...WRITTEN];
 const COLUMNS = WRITTEN.map(([column]) => column);
 /** Compared to tell whether a row changes (all written columns but computed_at). */
 const COMPARED = COLUMNS.filter((column) => column !== 'computed_at');
 const WRITE_CHUNK = 5000;
 
-const epochMs = (at: Date | null) => (at === null ? null : at.getTime());
-
-/** A computed clock to store: the stored row's id when there is one, the timer's planned check, when it was computed. */
-export type ClockWrite = { id?: string; ticketId: string; clock: SlaClock; nextCheckAt: Date | null; computedAt: Date };
-
-/** The JSON row of a write: keyed by the stored row's id, or by (ticket, kind, cycle) for a new clock. */
-function writtenRow(write: ClockWrite, key: 'id' | 'natural') {
-  const { clock } = write;
-  return {
-    id: key === 'id' ? write.id : undefined,
-    ticket_id: key === 'natural' ? write.ticketId : undefined,
-    kind: key === 'natural' ? clock.kind : undefined,
-    cycle: key === 'natural' ? clock.cycle : undefined,
-    state: clock.state,
-    target_seconds: clock.targetSeconds,
-    started_at: epochMs(clock.startedAt),
-    due_at: epochMs(clock.dueAt),
-    stopped_at: epochMs(clock.stoppedAt),
-    business_seconds: clock.businessSeconds,
-    is_breached: clock.isBreached,
-    next_check_at: epochMs(write.nextCheckAt),
-    explanation: clock.explanation,
-    computed_at: epochMs(write.computedAt),
-  };
+/**
+ * One column of a batch as a PostgreSQL array literal, passed as a text parameter (PostgreSQL and
+ * PGlite read it alike). Instants become epoch milliseconds; uuids are checked; text is quoted.
+ */
+function arrayLiteral([, type, value]: Column, writes: readonly ClockWrite[]): string {
+  let literal = '{';
+  for (let index = 0; index < writes.length; index++) {
+    const cell = value(writes[index]!);
+    if (index > 0) literal += ',';
+    if (cell === null || cell === undefined) literal += 'NULL';
+    else if (type === 'timestamptz') literal += (cell as Date).getTime();
+    else if (type === 'boolean') literal += cell ? 't' : 'f';
+    else if (type === 'integer') literal += Math.trunc(cell as number);
+    else if (type === 'uuid') {
+      if (!UUID.test(cell as string)) throw new RangeError(`not a uuid: ${JSON.stringify(cell)}`);
+      literal += cell as string;
+    } else literal += `"${String(cell).replace(/["\\]/g, '\\$&')}"`;
+  }
+  return `${literal}}`;
 }
 
 const columnList = (prefix: string, columns: readonly string[]) => sql.raw(columns.map((column) => `${prefix}${column}`).join(', '));
 const changedRow = (table: string, from: string) => sql<boolean>`(${columnList(`${table}.`, COMPARED)}) is distinct from (${columnList(`${from}.`, COMPARED)})`;
 
-/** `select <keys>, <written columns> from jsonb_to_recordset(rows)`, instants converted back from epoch milliseconds. */
-function recordset(rows: readonly object[], keys: ReadonlyArray<readonly [string, string]>) {
-  const read = [...keys, ...WRITTEN].map(([column, type]) => `${column} ${type === 'timestamptz' ? 'bigint' : type}`).join(', ');
-  const values = [...keys, ...WRITTEN]
+/** `(select <columns> from unnest(<one array per column>))`, instants converted back from epoch milliseconds. */
+function unnested(writes: readonly ClockWrite[], columns: readonly Column[]) {
+  const arrays = columns.map((column) => sql`${arrayLiteral(column, writes)}::${sql.raw(column[1] === 'timestamptz' ? 'bigint' : column[1])}[]`);
+  const values = columns
     .map(([column, type]) => (type === 'timestamptz' ? `timestamptz 'epoch' + r.${column} * interval '1 millisecond' as ${column}` : `r.${column}`))
     .join(', ');
-  return sql`(select ${sql.raw(values)} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r (${sql.raw(read)}))`;
+  return sql`(select ${sql.raw(values)} from unnest(${sql.join(arrays)}) as r (${columnList('', columns.map(([column]) => column))}))`;
 }
 
 /**
  * Writes computed clocks set-based: the clocks already stored (`id` known) with one
- * `UPDATE … FROM jsonb_to_recordset(batch)` per chunk, new ones with one `INSERT … SELECT … ON
- * CONFLICT (ticket, kind, cycle) DO UPDATE` per chunk. A row that would not change is left alone
- * (its computed_at too), so a recomputation with nothing new writes nothing. Returns the number of
+ * `UPDATE … FROM unnest(arrays)` per chunk, new ones with one `INSERT … SELECT … ON CONFLICT
+ * (ticket, kind, cycle) DO UPDATE` per chunk. A row that would not change is left alone (its
+ * computed_at too), so a recomputation with nothing new writes nothing. Returns the number of
  * rows inserted or changed.
  */
 export async function writeClocks(executor: Executor, writes: readonly ClockWrite[]): Promise<number> {
@@ -125,17 +154,14 @@ export async function writeClocks(executor: Executor, writes: readonly ClockWrit
   const fresh = writes.filter((write) => write.id === undefined);
   let written = 0;
   for (let index = 0; index < stored.length; index += WRITE_CHUNK) {
-    const rows = stored.slice(index, index + WRITE_CHUNK).map((write) => writtenRow(write, 'id'));
     const result = await sql`update sla_clocks as c set ${sql.raw(COLUMNS.map((column) => `${column} = v.${column}`).join(', '))}
-      from ${recordset(rows, [['id', 'uuid']])} as v
+      from ${unnested(stored.slice(index, index + WRITE_CHUNK), BY_ID)} as v
       where c.id = v.id and ${changedRow('c', 'v')}`.execute(executor);
     written += Number(result.numAffectedRows ?? 0);
   }
   for (let index = 0; index < fresh.length; index += WRITE_CHUNK) {
-    const rows = fresh.slice(index, index + WRITE_CHUNK).map((write) => writtenRow(write, 'natural'));
-    const keys = [['ticket_id', 'uuid'], ['kind', 'text'], ['cycle', 'integer']] as const;
     const result = await sql`insert into sla_clocks (ticket_id, kind, cycle, ${columnList('', COLUMNS)})
-      select v.ticket_id, v.kind, v.cycle, ${columnList('v.', COLUMNS)} from ${recordset(rows, keys)} as v
+      select v.ticket_id, v.kind, v.cycle, ${columnList('v.', COLUMNS)} from ${unnested(fresh.slice(index, index + WRITE_CHUNK), BY_KEY)} as v
       on conflict (ticket_id, kind, cycle) do update set ${sql.raw(COLUMNS.map((column) => `${column} = excluded.${column}`).join(', '))}
       where ${changedRow('sla_clocks', 'excluded')}`.execute(executor);
     written += Number(result.numAffectedRows ?? 0);
@@ -208,15 +234,24 @@ export async function findNoticeRecipients(executor: Executor, ticketId: string)
   return { assigneeId: row?.assignee_id ?? null, teamLeadId: row?.lead_id ?? null, tamId: row?.tam_id ?? null };
 }
 
-// Case selection for bulk recomputation and simulation (keyset pages by id).
+// Case selection for bulk recomputation and simulation.
 
-export async function listCaseIds(executor: Executor, filter: { planIds?: readonly string[]; openOnly: boolean; since?: Date; afterId?: string; limit: number }): Promise<string[]> {
-  let query = executor.selectFrom('tickets').select('id').where('plan_id', 'is not', null).orderBy('id').limit(filter.limit);
+/**
+ * A page of cases in case-number order (keyset on `number`, after `afterNumber`). Numbers follow
+ * creation, so a page holds cases created together, whose rows (case, first history rows, clocks)
+ * were written together and share table pages: a batch touches far fewer pages than a page of
+ * random ids would.
+ */
+export async function listCaseIds(
+  executor: Executor,
+  filter: { planIds?: readonly string[]; openOnly: boolean; since?: Date; afterNumber?: number; limit: number },
+): Promise<Array<{ id: string; number: number }>> {
+  let query = executor.selectFrom('tickets').select(['id', 'number']).where('plan_id', 'is not', null).orderBy('number').limit(filter.limit);
   if (filter.planIds) query = query.where('plan_id', 'in', filter.planIds.length ? [...filter.planIds] : ['00000000-0000-0000-0000-000000000000']);
   if (filter.openOnly) query = query.where('is_open', '=', true);
   if (filter.since) query = query.where('created_at', '>=', filter.since);
-  if (filter.afterId) query = query.where('id', '>', filter.afterId);
-  return (await query.execute()).map((row) => row.id);
+  if (filter.afterNumber !== undefined) query = query.where('number', '>', filter.afterNumber);
+  return query.execute();
 }
 
 // Queue support and reporting.

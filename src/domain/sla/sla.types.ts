@@ -78,8 +78,14 @@ export type SlaClock = {
   nextCheckAt: Date | null;
   /** The warning checkpoints (not for a stopped clock) and the breach checkpoint, given the pauses known now. */
   checkpoints: Checkpoint[];
-  explanation: ClockExplanation;
 };
+
+/**
+ * A clock with its explanation (`explainClocks`): what the API and the timer's notices show. The
+ * explanation is built on demand from the same computation and never stored, so it always
+ * reflects the current history, calendar and plan.
+ */
+export type ExplainedSlaClock = SlaClock & { explanation: ClockExplanation };
 
 // API shapes.
 

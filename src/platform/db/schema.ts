@@ -220,7 +220,6 @@ export type SlaClocksTable = {
   business_seconds: ColumnType<number, number | undefined, number>;
   is_breached: ColumnType<boolean, boolean | undefined, boolean>;
   next_check_at: Date | null;
-  explanation: Json<unknown>;
   computed_at: Timestamp;
 };
 

@@ -1,0 +1,167 @@
+/**
+ * SQL of batched inbound processing: the stored mails waiting next to the one an event names, the
+ * lock of one mail together with every lookup its decision needs (one round trip instead of one per
+ * question), and its outcome recorded together with its Message-ID.
+ */
+import { sql } from 'kysely';
+import type { Executor, Tx } from '../../platform/db/database.ts';
+import { spellings, type InboundMailOutcome, type SenderUser, type StoredInboundMail } from './inbound-processing.repo.ts';
+
+type StoredRow = {
+  id: string;
+  state: string;
+  raw: Buffer;
+  mailbox_id: string | null;
+  envelope_from: string | null;
+  envelope_to: string[];
+  received_at: Date;
+  outcome: Record<string, unknown> | string | null;
+};
+
+function toStored(row: StoredRow): StoredInboundMail {
+  const outcome = typeof row.outcome === 'string' ? (JSON.parse(row.outcome) as Record<string, unknown>) : row.outcome;
+  const released = row.state === 'received' && outcome?.released === true;
+  return { id: row.id, state: row.state, raw: row.raw, mailboxId: row.mailbox_id, envelopeFrom: row.envelope_from, envelopeTo: row.envelope_to, receivedAt: new Date(row.received_at), released };
+}
+
+/**
+ * The named mail (whatever its state) and, after it, up to `limit - 1` others still waiting that
+ * no run has tried yet (`attempts = 0`: a mail that failed once is left to its own event and its
+ * backoff), oldest first, as long as their raw bytes fit in `maxBytes`. In arrival order; the raw
+ * bytes only of mails still waiting.
+ */
+export async function listInboundMailsToProcess(executor: Executor, firstId: string, options: { limit: number; maxBytes: number }): Promise<StoredInboundMail[]> {
+  const result = await sql<StoredRow>`
+    with waiting as (
+      select id, sum(size) over (order by received_at, id) as bytes
+      from (select id, size, received_at from inbound_mails
+            where state = 'received' and attempts = 0 and id <> ${firstId}
+            order by received_at, id limit ${Math.max(0, options.limit - 1)}) oldest)
+    select id, state, case when state = 'received' then raw else ''::bytea end as raw, mailbox_id, envelope_from, envelope_to, received_at, outcome
+    from inbound_mails
+    where id = ${firstId} or id in (select id from waiting where bytes <= ${options.maxBytes})
+    order by received_at, id`.execute(executor);
+  return result.rows.map(toStored);
+}
+
+/** What the decision about one mail needs to know, read under its lock. */
+export type InboundLookup = {
+  /** The mail's state once locked; null when it is gone or (skipLocked) another run holds it. */
+  state: string | null;
+  /** The mail's own Message-ID is known: 'in' (stored before), 'out' (we sent it). */
+  seen: 'in' | 'out' | null;
+  sender: SenderUser | null;
+  byToken: string | null;
+  /** Referenced Message-IDs we stored or sent (without brackets) → their case. */
+  byMessageId: Map<string, string>;
+  byNumber: string | null;
+  byThreadIndex: string | null;
+  /** Cases opened by mail from the sender in the rate-limit window (null when no limit applies). */
+  senderCases: number | null;
+};
+
+export type LookupKeys = {
+  messageId: string | null;
+  fromAddress: string | null;
+  tokens: readonly string[];
+  messageIds: readonly string[];
+  caseNumber: number | null;
+  threadIndexRoot: string | null;
+  rateWindow: { from: Date; to: Date } | null;
+};
+
+/**
+ * Locks the stored mail (`FOR UPDATE`, or `SKIP LOCKED` for a mail taken along in a batch) and, in
+ * the same statement, reads: its Message-ID seen before, the sender's account, the thread
+ * candidates (token, In-Reply-To/References, case number, Thread-Index root) and the sender's
+ * recent cases for the rate limit. A lookup whose key is absent is left out of the statement.
+ */
+export async function lockAndLookUpInboundMail(tx: Tx, id: string, keys: LookupKeys, options: { skipLocked: boolean }): Promise<InboundLookup> {
+  const own = spellings(keys.messageId ? [keys.messageId] : []);
+  const referenced = spellings(keys.messageIds);
+  const from = keys.fromAddress?.toLowerCase() ?? null;
+  const lock = options.skipLocked ? sql`for update skip locked` : sql`for update`;
+  const row = (
+    await sql<{
+      state: string | null;
+      seen_in: string | null;
+      seen_out: boolean;
+      sender: { id: string; kind: 'agent' | 'contact'; organizationId: string | null; isActive: boolean } | string | null;
+      by_token: string | null;
+      by_message_id: { messageId: string; ticketId: string }[] | string | null;
+      by_number: string | null;
+      by_thread_index: string | null;
+      sender_cases: string | number | null;
+    }>`
+      with locked as (select state from inbound_mails where id = ${id} ${lock})
+      select
+        (select state from locked) as state,
+        ${own.length ? sql`(select direction from mail_message_ids where message_id = any(${sql.val(own)}::text[]) limit 1)` : sql`null::text`} as seen_in,
+        ${own.length ? sql`exists (select 1 from outbound_mails where message_id = any(${sql.val(own)}::text[]))` : sql`false`} as seen_out,
+        ${
+          from
+            ? sql`(select json_build_object('id', u.id, 'kind', u.kind, 'organizationId', u.organization_id, 'isActive', u.is_active) from users u where lower(u.email) = ${from})`
+            : sql`null::json`
+        } as sender,
+        ${keys.tokens.length ? sql`(select t.id from tickets t where t.mail_token = any(${sql.val([...keys.tokens])}::text[]) order by t.created_at limit 1)` : sql`null::uuid`} as by_token,
+        ${
+          referenced.length
+            ? sql`(select json_agg(json_build_object('messageId', r.message_id, 'ticketId', r.ticket_id)) from (
+                 select message_id, ticket_id from mail_message_ids where message_id = any(${sql.val(referenced)}::text[])
+                 union all
+                 select message_id, ticket_id from outbound_mails where message_id = any(${sql.val(referenced)}::text[]) and ticket_id is not null) r)`
+            : sql`null::json`
+        } as by_message_id,
+        ${keys.caseNumber === null ? sql`null::uuid` : sql`(select t.id from tickets t where t.number = ${keys.caseNumber}::integer)`} as by_number,
+        ${
+          keys.threadIndexRoot === null
+            ? sql`null::uuid`
+            : sql`(select m.ticket_id from mail_message_ids m where m.thread_index_root = ${keys.threadIndexRoot}::text order by m.created_at desc limit 1)`
+        } as by_thread_index,
+        ${
+          keys.rateWindow && from
+            ? sql`(select count(*) from inbound_mails i
+                   where lower(i.from_address) = ${from} and i.received_at > ${keys.rateWindow.from} and i.received_at <= ${keys.rateWindow.to}
+                     and i.state = 'processed' and i.outcome->>'action' in ('created', 'linked') and i.id <> ${id})`
+            : sql`null::bigint`
+        } as sender_cases`.execute(tx)
+  ).rows[0]!;
+  const parse = <T>(value: T | string | null): T | null => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+  const byMessageId = new Map<string, string>();
+  for (const ref of parse(row.by_message_id) ?? []) byMessageId.set(ref.messageId.replace(/^<|>$/g, ''), ref.ticketId);
+  const seenIn = row.seen_in as 'in' | 'out' | null;
+  return {
+    state: row.state,
+    seen: seenIn ?? (row.seen_out ? 'out' : null),
+    sender: parse(row.sender),
+    byToken: row.by_token,
+    byMessageId,
+    byNumber: row.by_number,
+    byThreadIndex: row.by_thread_index,
+    senderCases: row.sender_cases === null ? null : Number(row.sender_cases),
+  };
+}
+
+/** Records the outcome and, when the mail made a case or message, its Message-ID — one statement. */
+export async function finishInboundMailWithMessageId(
+  tx: Tx,
+  id: string,
+  result: InboundMailOutcome,
+  incoming: { messageId: string; ticketId: string; messageRef: string; threadIndexRoot: string | null } | null,
+): Promise<void> {
+  const record = incoming
+    ? sql`, recorded as (
+        insert into mail_message_ids (message_id, ticket_id, message_ref, direction, thread_index_root)
+        values (${incoming.messageId}, ${incoming.ticketId}, ${incoming.messageRef}, 'in', ${incoming.threadIndexRoot})
+        on conflict (message_id) do nothing)`
+    : sql``;
+  await sql`
+    with finished as (
+      update inbound_mails set
+        state = ${result.state}, classification = ${result.classification}, from_address = ${result.fromAddress},
+        ticket_id = ${result.ticketId}, created_message_id = ${result.messageId}, outcome = ${JSON.stringify(result.outcome)}::jsonb,
+        last_error = ${result.lastError ?? null}, attempts = attempts + 1, processed_at = now()
+      where id = ${id}
+      returning id)${record}
+    select count(*) from finished`.execute(tx);
+}
