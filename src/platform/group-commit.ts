@@ -5,6 +5,9 @@
  * are running, otherwise it joins the next batch, which starts as soon as a running one ends. So a
  * lone caller pays nothing, and under load the batches grow with the load.
  *
+ * One batch in flight by default: measured at 8 concurrent clients on 2 cores, it made batches of
+ * about 4 (two in flight: 2.4) and cost PostgreSQL less CPU per item than two in flight.
+ *
  * `run` receives the items and returns one outcome per item (in order): a value or the error for
  * that item alone. If `run` throws, every item of that batch fails with that error.
  */
@@ -12,9 +15,10 @@ export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
 export type GroupCommitOptions = { maxBatch?: number; inFlight?: number };
 
+
 export function groupCommit<I, O>(run: (items: I[]) => Promise<Array<Outcome<O>>>, options: GroupCommitOptions = {}): (item: I) => Promise<O> {
   const maxBatch = Math.max(1, options.maxBatch ?? 64);
-  const inFlight = Math.max(1, options.inFlight ?? 2);
+  const inFlight = Math.max(1, options.inFlight ?? 1);
   const queue: Array<{ item: I; resolve: (value: O) => void; reject: (error: unknown) => void }> = [];
   let running = 0;
 
