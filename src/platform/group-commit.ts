@@ -15,7 +15,6 @@ export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
 export type GroupCommitOptions = { maxBatch?: number; inFlight?: number };
 
-
 export function groupCommit<I, O>(run: (items: I[]) => Promise<Array<Outcome<O>>>, options: GroupCommitOptions = {}): (item: I) => Promise<O> {
   const maxBatch = Math.max(1, options.maxBatch ?? 64);
   const inFlight = Math.max(1, options.inFlight ?? 1);
