@@ -40,7 +40,7 @@ export type Results = {
   readSeconds: number;
   pgbench: RawPhase[];
   /** The create path replayed as SQL by pgbench (bench/shapes.ts). */
-  shapes: Array<{ name: string; statementsPerCase: number; commitsPerCase: number; raw: RawPhase }>;
+  shapes: Array<{ name: string; statementsPerCase: number; commitsPerCase: number; casesPerTransaction: number; raw: RawPhase }>;
   engines: EngineResults[];
   totalSeconds: number;
   /** The source tree measured: commit and whether it had uncommitted changes. */
@@ -134,13 +134,14 @@ export function renderMarkdown(results: Results): string {
 
   if (results.shapes.length) {
     const raw8 = rawFor(results, 8);
-    out.push('## Diagnostic: the create path as SQL, no Node (pgbench, 8 clients, extended protocol, Casebook database)', '');
-    out.push('| shape | statements/case | commits/case | cases/s | p50 ms | p99 ms | ÷ raw INSERT TPS | PostgreSQL CPU ms/case | other jobs (cores) |', '|---|---|---|---|---|---|---|---|---|');
+    out.push('## Diagnostic: the create path as SQL, no Node (pgbench, 8 clients, Casebook database)', '');
+    out.push('| shape | statements/case | commits/case | cases/s | p50 ms per transaction | p99 ms per transaction | ÷ raw INSERT TPS | PostgreSQL CPU ms/case | other jobs (cores) |', '|---|---|---|---|---|---|---|---|---|');
     for (const shape of results.shapes) {
       const row = shape.raw;
+      const cases = shape.casesPerTransaction;
       out.push(
-        `| ${shape.name} | ${n1(shape.statementsPerCase)} | ${n2(shape.commitsPerCase)} | ${n0(row.tps)} | ${n2(row.p50)} | ${n2(row.p99)} | ${raw8 ? pct(row.tps / raw8.tps) : '–'} | ` +
-          `${n2((row.cpu.postgresSeconds * 1000) / row.transactions)} | ${n2(row.cpu.otherSeconds / row.cpu.wallSeconds)} |`,
+        `| ${shape.name} | ${n2(shape.statementsPerCase)} | ${n2(shape.commitsPerCase)} | ${n0(row.tps * cases)} | ${n2(row.p50)} | ${n2(row.p99)} | ${raw8 ? pct((row.tps * cases) / raw8.tps) : '–'} | ` +
+          `${n2((row.cpu.postgresSeconds * 1000) / (row.transactions * cases))} | ${n2(row.cpu.otherSeconds / row.cpu.wallSeconds)} |`,
       );
     }
     out.push('', 'See bench/shapes.ts for the scripts. These bound what the API could reach with each SQL shape if Node cost nothing.', '');

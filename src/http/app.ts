@@ -3,6 +3,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { DomainError } from '../platform/errors.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { installAuth } from './plugins/auth.ts';
 import { installIdempotency } from './plugins/idempotency.ts';
@@ -56,6 +57,12 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // PostgreSQL text cannot hold U+0000: refuse it in any JSON body up front (422), not as a failed insert.
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body) && containsNul(request.body)) {
+      throw new DomainError('VALIDATION_FAILED', 'Text must not contain the NUL character (\\u0000).');
+    }
+  });
 
   const routesWithoutPolicy: string[] = [];
   await app.register(fastifyCookie);
@@ -114,4 +121,11 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   const built = app as unknown as FastifyInstance & { routesWithoutPolicy: string[] };
   built.routesWithoutPolicy = routesWithoutPolicy;
   return built;
+}
+
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || containsNul(inner));
+  return false;
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database } from './db/database.ts';
 import type { EventHandler } from './outbox/processor.ts';
 import type { OutboxEvent } from './outbox/outbox.ts';
@@ -32,6 +33,11 @@ export function createRealtimeHub(database: Database): RealtimeHub {
     }
     for (const listener of listeners) listener(event);
   };
+  // One statement sends a NOTIFY per event, in id order (the array's order).
+  const notifyAll = async (events: OutboxEvent[]): Promise<void> => {
+    const messages = events.map((event) => JSON.stringify({ id: event.id, topic: event.topic, payload: event.payload }));
+    await sql`select pg_notify(${CHANNEL}, message) from unnest(${messages}::text[]) as message`.execute(database.db);
+  };
   return {
     subscribe(listener) {
       listeners.add(listener);
@@ -48,10 +54,8 @@ export function createRealtimeHub(database: Database): RealtimeHub {
     outboxHandler: {
       name: 'realtime',
       topics: '*',
-      async handle(event: OutboxEvent) {
-        const message = JSON.stringify({ id: event.id, topic: event.topic, payload: event.payload });
-        await database.db.selectNoFrom((eb) => eb.fn<string>('pg_notify', [eb.val(CHANNEL), eb.val(message)]).as('sent')).execute();
-      },
+      handle: (event: OutboxEvent) => notifyAll([event]),
+      handleBatch: notifyAll,
     },
   };
 }

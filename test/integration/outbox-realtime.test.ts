@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Organization } from '../../src/domain/accounts/index.ts';
 import type { User } from '../../src/domain/identity/index.ts';
 import { openDatabase, type Database } from '../../src/platform/db/database.ts';
-import { enqueueEvent, type OutboxEvent } from '../../src/platform/outbox/outbox.ts';
+import { enqueueEvent, type EventTopic, type OutboxEvent } from '../../src/platform/outbox/outbox.ts';
 import { startOutboxProcessor, type OutboxProcessor } from '../../src/platform/outbox/processor.ts';
 import type { RealtimeEvent } from '../../src/platform/realtime.ts';
 import { createTestDatabase } from '../support/test-database.ts';
@@ -209,6 +209,51 @@ describe('the outbox processor', () => {
       await processor.drain();
       expect(calls).toEqual({ 'always-fails': 3, 'fails-once': 2, fine: 1 });
       expect(errors).toEqual(['always-fails', 'fails-once', 'always-fails', 'always-fails']);
+    } finally {
+      await processor.stop();
+    }
+  });
+
+  it('a set-based handler gets each claimed batch once; when it throws, its events are retried and no other handler runs for them', async () => {
+    const database = await freshDatabase();
+    for (let index = 0; index < 5; index++) await enqueueEvent(database.db, 'ticket.updated', { index });
+    await enqueueEvent(database.db, 'user.changed', { index: 99 });
+    const batches: number[][] = [];
+    const perEvent: number[] = [];
+    let failNext = true;
+    const setBased = {
+      name: 'set-based',
+      topics: ['ticket.updated'] as EventTopic[],
+      handle: async () => {
+        throw new Error('handle() must not be called when handleBatch exists');
+      },
+      async handleBatch(events: OutboxEvent[]) {
+        batches.push(events.map((event) => Number(event.payload.index)));
+        if (failNext) {
+          failNext = false;
+          throw new Error('batch refused');
+        }
+      },
+    };
+    const single = { name: 'single', topics: '*' as const, handle: async (event: OutboxEvent) => void perEvent.push(Number(event.payload.index)) };
+    const processor = startOutboxProcessor(database, [setBased, single], { pollIntervalMs: 60_000 });
+    try {
+      await processor.drain();
+      // First pass: the batch handler refused its 5 events; only the event outside its topics went on.
+      expect(batches).toEqual([[0, 1, 2, 3, 4]]);
+      expect(perEvent).toEqual([99]);
+      const pending = await sql<{ attempts: number; last_error: string }>`select attempts, last_error from outbox where processed_at is null order by id`.execute(database.db);
+      expect(pending.rows).toHaveLength(5);
+      expect(pending.rows.every((row) => row.attempts === 1 && row.last_error === 'batch refused')).toBe(true);
+      await sql`update outbox set available_at = now() - interval '1 second' where processed_at is null`.execute(database.db);
+      await processor.drain();
+      expect(batches).toEqual([
+        [0, 1, 2, 3, 4],
+        [0, 1, 2, 3, 4],
+      ]);
+      expect(perEvent).toEqual([99, 0, 1, 2, 3, 4]);
+      const left = await sql<{ count: string }>`select count(*)::text as count from outbox where processed_at is null`.execute(database.db);
+      expect(left.rows[0]!.count).toBe('0');
     } finally {
       await processor.stop();
     }

@@ -37,6 +37,12 @@ describe('bad input gets a 4xx with a stable code, and the server keeps serving'
     expectError(await raw(''), 400, 'INVALID_JSON');
   });
 
+  it('a NUL character anywhere in a JSON body is 400 VALIDATION_FAILED (PostgreSQL text cannot hold it), not a 500', async () => {
+    expectError(await raw(JSON.stringify({ subject: 'Broken \u0000 subject', requesterId: contactId })), 400, 'VALIDATION_FAILED');
+    expectError(await raw(JSON.stringify({ subject: 'Fine', body: 'a\u0000b', requesterId: contactId, tags: ['x'] })), 400, 'VALIDATION_FAILED');
+    expect((await raw(JSON.stringify({ subject: 'No NUL here: \\u0000 is only text', requesterId: contactId }))).statusCode).toBe(201);
+  });
+
   it('an unknown field is 400 VALIDATION_FAILED and the message names the field', async () => {
     const body = expectError(await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'x', requesterId: contactId, colour: 'red' }), 400, 'VALIDATION_FAILED');
     expect(body.message).toContain('colour');

@@ -86,6 +86,12 @@ export async function findOrganization(executor: Executor, id: string): Promise<
   return row ? (await hydrate(executor, [row]))[0] : undefined;
 }
 
+/** Only the plan reference of an organisation (null when it has none; undefined when no such organisation). */
+export async function findOrganizationPlanCode(executor: Executor, id: string): Promise<string | null | undefined> {
+  const row = await executor.selectFrom('organizations').select('plan_code').where('id', '=', id).executeTakeFirst();
+  return row ? row.plan_code : undefined;
+}
+
 export async function findOrganizationByName(executor: Executor, name: string): Promise<{ id: string } | undefined> {
   return executor.selectFrom('organizations').select('id').where(sql<string>`lower(name)`, '=', name.toLowerCase()).executeTakeFirst();
 }

@@ -21,6 +21,32 @@ export async function createApiToken(db: Db, actor: Actor, email: string, name =
   return { token, tokenId, userId: user.id };
 }
 
+/**
+ * Who an API token stands for. An integration sends many requests with one token, so the answer is
+ * kept for TOKEN_CACHE_MS: a user change made on this node (roles, deactivation) clears it at once
+ * (forgetTokenActors), one made on another app node is seen here within that time. Unknown tokens
+ * are not cached.
+ */
 export async function resolveApiToken(db: Db, token: string): Promise<Actor | undefined> {
-  return findTokenActor(db, hashSecretToken(token));
+  const hash = hashSecretToken(token);
+  const now = Date.now();
+  const cached = tokenActors.get(hash);
+  if (cached && cached.until > now && cached.generation === generation) return cached.actor;
+  const started = generation;
+  const actor = await findTokenActor(db, hash);
+  if (actor && started === generation) {
+    if (tokenActors.size >= 10_000) tokenActors.clear();
+    tokenActors.set(hash, { actor, until: now + TOKEN_CACHE_MS, generation });
+  }
+  return actor;
+}
+
+const TOKEN_CACHE_MS = 1000;
+const tokenActors = new Map<string, { actor: Actor; until: number; generation: number }>();
+let generation = 0;
+
+/** Drops every cached token answer (after a committed change to users). */
+export function forgetTokenActors(): void {
+  generation++;
+  tokenActors.clear();
 }

@@ -6,6 +6,7 @@ import { actorIdOrNull, kindForRoles } from './create-user.ts';
 import { identityError } from './identity.errors.ts';
 import { canIdentity } from './identity.policy.ts';
 import { findPasswordHash, findUserById, updateUserRow } from './identity.repo.ts';
+import { forgetTokenActors } from './create-api-token.ts';
 import { Role, SupportLine, TimeZone, WorkingHours, type Actor, type User } from './identity.types.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
@@ -30,7 +31,7 @@ export type UpdateUserInput = z.infer<typeof UpdateUserInput>;
 const PRIVILEGED_FIELDS = ['roles', 'senior', 'supportLine', 'maxOpenCases', 'isActive', 'email'] as const;
 
 export async function updateUser(db: Db, actor: Actor, userId: string, input: UpdateUserInput): Promise<User> {
-  return db.transaction().execute(async (tx) => {
+  const user = await db.transaction().execute(async (tx) => {
     const current = await findUserById(tx, userId);
     if (!current || !canIdentity(actor, 'user.read', current)) throw identityError('USER_NOT_FOUND');
     if (!canIdentity(actor, 'user.update', current)) throw identityError('FORBIDDEN');
@@ -55,4 +56,6 @@ export async function updateUser(db: Db, actor: Actor, userId: string, input: Up
     await enqueueEvent(tx, 'user.changed', { userId, change: 'updated' });
     return updated;
   });
+  forgetTokenActors(); // committed: the next request reads the user again
+  return user;
 }

@@ -1,5 +1,5 @@
 import type { Executor } from '../../platform/db/database.ts';
-import { findOrganization } from '../accounts/index.ts';
+import { findOrganizationPlanCode } from '../accounts/index.ts';
 import { findActiveContract, findCalendar, findPlan, findPlanByCode } from './plans.repo.ts';
 import type { SlaPolicy } from './plans.types.ts';
 
@@ -11,8 +11,8 @@ export async function resolveSlaPolicy(executor: Executor, organizationId: strin
   const contract = await findActiveContract(executor, organizationId, at.toISOString().slice(0, 10));
   let plan = contract ? await findPlan(executor, contract.planId) : undefined;
   if (!plan) {
-    const organization = await findOrganization(executor, organizationId);
-    plan = organization?.planCode ? await findPlanByCode(executor, organization.planCode) : undefined;
+    const planCode = await findOrganizationPlanCode(executor, organizationId);
+    plan = planCode ? await findPlanByCode(executor, planCode) : undefined;
   }
   if (!plan) return undefined;
   const calendar = await findCalendar(executor, plan.calendarId);

@@ -1,7 +1,7 @@
 import type { Database, Db } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { EventHandler } from '../../platform/outbox/processor.ts';
-import { isOpenStatus, lockTicketForRouting, routeTicket } from '../tickets/index.ts';
+import { findTicket, isOpenStatus, lockTicketForRouting, routeTicket } from '../tickets/index.ts';
 import { pickTeamAgent, planOfCase } from './pick-team-agent.ts';
 import { hasRoutingDecision, recordRoutedAssignment } from './routing.repo.ts';
 
@@ -21,6 +21,15 @@ export async function autoAssignTicket(db: Db, ticketId: string, options: { now?
   const now = options.now ?? new Date();
   // A re-offer (shift start) looks again at a case routing left waiting; it records only a success.
   const reoffer = options.reoffer ?? false;
+  // Most new cases have no team, on themselves or through their plan: find that out with plain reads,
+  // without a transaction or a lock (the decision below re-reads everything under the lock).
+  if (!reoffer) {
+    const glance = await findTicket(db, ticketId);
+    if (!glance) return { outcome: 'not-routed', assigneeId: null, reason: 'no such case' };
+    if (!glance.assigneeId && !glance.teamId && !(await planOfCase(db, glance))?.teamId) {
+      return { outcome: 'not-routed', assigneeId: null, reason: 'the case has no team and its plan names none' };
+    }
+  }
   return db.transaction().execute(async (tx): Promise<AutoAssignOutcome> => {
     const ticket = await lockTicketForRouting(tx, ticketId);
     if (!ticket) return { outcome: 'not-routed', assigneeId: null, reason: 'no such case' };

@@ -1,4 +1,4 @@
-import type { Tx } from '../../platform/db/database.ts';
+import type { Executor, Tx } from '../../platform/db/database.ts';
 import { policyOfPlan, resolveSlaPolicy, type Plan } from '../plans/index.ts';
 import { countOpenCasesByAssignee, type Ticket } from '../tickets/index.ts';
 import { chooseAssignee } from './choose-assignee.ts';
@@ -6,7 +6,7 @@ import { findTeamRouting, listAgentProfiles } from './routing.repo.ts';
 import type { AssigneeChoice, RoutingCase, TeamRouting } from './routing.types.ts';
 
 /** The plan a case runs under: the one it was opened with, else its organisation's plan when it was opened. */
-export async function planOfCase(tx: Tx, ticket: Pick<Ticket, 'planId' | 'organizationId' | 'createdAt'>): Promise<Plan | undefined> {
+export async function planOfCase(tx: Executor, ticket: Pick<Ticket, 'planId' | 'organizationId' | 'createdAt'>): Promise<Plan | undefined> {
   const policy = ticket.planId ? await policyOfPlan(tx, ticket.planId) : await resolveSlaPolicy(tx, ticket.organizationId, new Date(ticket.createdAt));
   return policy?.plan;
 }

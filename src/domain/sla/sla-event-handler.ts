@@ -9,7 +9,9 @@ import type { OutboxEvent } from '../../platform/outbox/outbox.ts';
 import type { EventHandler } from '../../platform/outbox/processor.ts';
 import { listPlanIdsUsingCalendar } from '../plans/index.ts';
 import { recomputeOpenSlaClocks } from './recompute-open-sla-clocks.ts';
-import { recomputeTicketSla } from './recompute-ticket-sla.ts';
+import { recomputeCaseBatch } from './recompute-ticket-sla.ts';
+
+const CASES_PER_TRANSACTION = 200;
 
 /** Fields of an edit (update, assignment, escalation) that can change a clock; other edits (tags, assignee…) are skipped. */
 const CLOCK_FIELDS = new Set(['status', 'priority', 'organizationId', 'planId']);
@@ -31,13 +33,24 @@ export async function plansToRecompute(db: Db, event: Pick<OutboxEvent, 'topic' 
 }
 
 export function slaEventHandler(db: Db, now: () => Date = () => new Date()): EventHandler {
+  // The outbox processor hands over a whole claimed batch: the cases it touches are recomputed
+  // together (one transaction and a fixed number of statements per 200 cases), the result being
+  // a function of each case's history, whatever the order of its events.
+  const handleBatch = async (events: OutboxEvent[]): Promise<void> => {
+    const ticketIds = [...new Set(events.flatMap((event) => ticketsToRecompute(event)))];
+    for (let from = 0; from < ticketIds.length; from += CASES_PER_TRANSACTION) {
+      const chunk = ticketIds.slice(from, from + CASES_PER_TRANSACTION);
+      await db.transaction().execute((tx) => recomputeCaseBatch(tx, chunk, now()));
+    }
+    for (const event of events) {
+      const planIds = await plansToRecompute(db, event);
+      if (planIds.length > 0) await recomputeOpenSlaClocks(db, { planIds, now: now() });
+    }
+  };
   return {
     name: 'sla',
     topics: ['ticket.created', 'ticket.updated', 'ticket.message-added', 'ticket.merged', 'ticket.assigned', 'ticket.escalated', 'plan.changed', 'calendar.changed'],
-    async handle(event) {
-      for (const ticketId of ticketsToRecompute(event)) await recomputeTicketSla(db, ticketId, now());
-      const planIds = await plansToRecompute(db, event);
-      if (planIds.length > 0) await recomputeOpenSlaClocks(db, { planIds, now: now() });
-    },
+    handle: (event) => handleBatch([event]),
+    handleBatch,
   };
 }

@@ -1,11 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, Tx } from '../../platform/db/database.ts';
-import { recordAudit } from '../../platform/audit.ts';
-import { enqueueEvent } from '../../platform/outbox/outbox.ts';
-import { latestEnvironmentVersion } from '../accounts/index.ts';
+import { groupCommit, type Outcome } from '../../platform/group-commit.ts';
 import { actorIdOrNull, isAgent, teamExists, type Actor } from '../identity/index.ts';
 import { ticketsError } from './tickets.errors.ts';
-import { attachToMessage, findUserForTicket, insertMessage, insertMessageFiles, insertTicket, type MailMessageRecord, type MessageFileRecord } from './tickets.repo.ts';
+import {
+  attachToMessage,
+  findCreationFacts,
+  findUserForTicket,
+  insertMessageFiles,
+  insertNewCases,
+  type MailMessageRecord,
+  type MessageFileRecord,
+  type NewCaseRecord,
+} from './tickets.repo.ts';
 import { Channel, Priority, Severity, Tag, type Ticket } from './tickets.types.ts';
 
 export const CreateTicketInput = z
@@ -54,8 +62,55 @@ export type CreateTicketOptions = {
   eventExtra?: Record<string, unknown>;
 };
 
+type CreateRequest = { actor: Actor; input: CreateTicketInput; options: CreateTicketOptions };
+type Facts = Awaited<ReturnType<typeof findCreationFacts>>;
+
+/**
+ * Opens a case. Concurrent plain creations (no attachment, no mail) share one transaction and one
+ * insert statement (group commit, see platform/group-commit.ts): each caller still gets its own
+ * case or its own error, and a case exists only once its transaction committed.
+ */
 export async function createTicket(db: Db, actor: Actor, input: CreateTicketInput, options: CreateTicketOptions = {}): Promise<Ticket> {
-  return db.transaction().execute(async (tx) => (await createTicketInTransaction(tx, actor, input, options)).ticket);
+  if (input.attachmentIds?.length || options.mail) return db.transaction().execute(async (tx) => (await createTicketInTransaction(tx, actor, input, options)).ticket);
+  let batcher = batchers.get(db);
+  if (!batcher) {
+    batcher = groupCommit((requests: CreateRequest[]) => createTicketGroup(db, requests));
+    batchers.set(db, batcher);
+  }
+  return batcher({ actor, input, options });
+}
+
+const batchers = new WeakMap<Db, (request: CreateRequest) => Promise<Ticket>>();
+
+/** Several creations in one transaction; if that transaction fails, each is retried on its own. */
+async function createTicketGroup(db: Db, requests: CreateRequest[]): Promise<Array<Outcome<Ticket>>> {
+  try {
+    return await db.transaction().execute(async (tx) => {
+      const facts = await findCreationFacts(tx, requests.flatMap(({ actor, input }) => [requesterOf(actor, input), ...(input.assigneeId ? [input.assigneeId] : [])]), requests.flatMap(({ input }) => (input.teamId ? [input.teamId] : [])));
+      const planned: Array<Outcome<NewCaseRecord>> = [];
+      for (const { actor, input, options } of requests) {
+        try {
+          planned.push({ ok: true, value: planCase(actor, input, facts, await derive(tx, input, options), options) });
+        } catch (error) {
+          planned.push({ ok: false, error });
+        }
+      }
+      const records = planned.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
+      const tickets = new Map((records.length ? await insertNewCases(tx, records) : []).map((ticket) => [ticket.id, ticket]));
+      return planned.map((outcome): Outcome<Ticket> => (outcome.ok ? { ok: true, value: tickets.get(outcome.value.id)! } : outcome));
+    });
+  } catch (error) {
+    if (requests.length === 1) return [{ ok: false, error }];
+    return Promise.all(
+      requests.map(async ({ actor, input, options }) => {
+        try {
+          return { ok: true as const, value: await db.transaction().execute(async (tx) => (await createTicketInTransaction(tx, actor, input, options)).ticket) };
+        } catch (single) {
+          return { ok: false as const, error: single };
+        }
+      }),
+    );
+  }
 }
 
 /** The core of createTicket in the caller's transaction (the mail intake commits the case with its inbound mail state). */
@@ -65,62 +120,74 @@ export async function createTicketInTransaction(
   input: CreateTicketInput,
   options: CreateTicketOptions = {},
 ): Promise<{ ticket: Ticket; messageId: string | null }> {
+  const facts = await findCreationFacts(tx, [requesterOf(actor, input), ...(input.assigneeId ? [input.assigneeId] : [])], input.teamId ? [input.teamId] : []);
+  const record = planCase(actor, input, facts, await derive(tx, input, options), options);
+  const [ticket] = await insertNewCases(tx, [record]);
+  const message = record.message;
+  if (message) {
+    const target = { ticketId: ticket!.id, organizationId: ticket!.organizationId, messageId: message.id, uploaderId: actor.userId };
+    if (input.attachmentIds?.length) {
+      const attached = await attachToMessage(tx, target, input.attachmentIds);
+      if (attached.length !== input.attachmentIds.length) throw ticketsError('ATTACHMENT_NOT_FOUND');
+    }
+    if (options.mail?.files.length) await insertMessageFiles(tx, { ...target, uploaderId: null }, options.mail.files);
+  }
+  return { ticket: ticket!, messageId: message?.id ?? null };
+}
+
+const requesterOf = (actor: Actor, input: CreateTicketInput): string => (isAgent(actor) ? (input.requesterId ?? actor.userId) : actor.userId);
+
+/** The priority rules' verdict when the caller gave an impact but no priority. */
+async function derive(tx: Tx, input: CreateTicketInput, options: CreateTicketOptions) {
+  return input.priority === undefined && input.impact && options.derivePriority ? options.derivePriority(tx, { product: input.product ?? null, impact: input.impact }) : undefined;
+}
+
+/** Checks one creation against what the database says and builds its rows (throws the request's error). */
+function planCase(actor: Actor, input: CreateTicketInput, facts: Facts, derived: { priority: Priority | null; ruleId: string | null } | undefined, options: CreateTicketOptions): NewCaseRecord {
   const agent = isAgent(actor);
   if (!agent && (input.assigneeId || input.teamId || input.supportLine || input.tags?.length)) throw ticketsError('TICKET_FORBIDDEN');
-  const requesterId = agent ? (input.requesterId ?? actor.userId) : actor.userId;
-  const requester = await findUserForTicket(tx, requesterId);
+  const requesterId = requesterOf(actor, input);
+  const requester = facts.users.get(requesterId);
   if (!requester || !requester.isActive) throw ticketsError('TICKET_REQUESTER_INVALID');
   const organizationId = agent ? (input.organizationId ?? requester.organizationId) : actor.organizationId;
   if (!organizationId) throw ticketsError('TICKET_REQUESTER_INVALID', { reason: 'an agent-requested case needs organizationId' });
   if (requester.kind === 'contact' && requester.organizationId !== organizationId) throw ticketsError('TICKET_REQUESTER_INVALID');
-  await checkAssignment(tx, input.assigneeId, input.teamId);
+  if (input.assigneeId) {
+    const assignee = facts.users.get(input.assigneeId);
+    if (!assignee || assignee.kind !== 'agent' || !assignee.isActive) throw ticketsError('TICKET_ASSIGNEE_INVALID');
+  }
+  if (input.teamId && !facts.teams.has(input.teamId)) throw ticketsError('TICKET_TEAM_INVALID');
   const channel = agent ? (input.channel ?? 'api') : 'portal';
-  const derived =
-    input.priority === undefined && input.impact && options.derivePriority
-      ? await options.derivePriority(tx, { product: input.product ?? null, impact: input.impact })
-      : undefined;
-  const ticket = await insertTicket(tx, {
+  const priority = input.priority ?? derived?.priority ?? 'P3';
+  const status = input.assigneeId ? 'open' : 'new';
+  const assigneeId = input.assigneeId ?? null;
+  const hasMessage = Boolean(input.body || options.mail);
+  return {
+    id: randomUUID(),
     subject: input.subject,
     requesterId,
     organizationId,
     product: input.product ?? null,
-    priority: input.priority ?? derived?.priority ?? 'P3',
+    priority,
     severity: input.severity ?? null,
-    status: input.assigneeId ? 'open' : 'new',
-    assigneeId: input.assigneeId ?? null,
+    status,
+    assigneeId,
     teamId: input.teamId ?? null,
     supportLine: input.supportLine ?? null,
     tags: [...new Set(input.tags ?? [])],
     channel,
-    environmentVersion: await latestEnvironmentVersion(tx, organizationId),
-  });
-  let messageId: string | null = null;
-  if (input.body || options.mail) {
-    const files = options.mail?.files ?? [];
-    const message = await insertMessage(tx, { ticketId: ticket.id, authorId: requesterId, body: input.body ?? '', internal: false, channel, mail: options.mail });
-    messageId = message.id;
-    const target = { ticketId: ticket.id, organizationId, messageId: message.id, uploaderId: actor.userId };
-    const attached = await attachToMessage(tx, target, input.attachmentIds ?? []);
-    if (attached.length !== (input.attachmentIds?.length ?? 0)) throw ticketsError('ATTACHMENT_NOT_FOUND');
-    await insertMessageFiles(tx, { ...target, uploaderId: null }, files);
-  }
-  await recordAudit(tx, {
-    subjectType: 'ticket',
-    subjectId: ticket.id,
-    ticketId: ticket.id,
+    message: hasMessage ? { id: randomUUID(), authorId: requesterId, body: input.body ?? '', mail: options.mail } : null,
     actorId: actorIdOrNull(actor),
-    action: 'ticket.created',
-    changes: {
-      status: ticket.status,
-      priority: ticket.priority,
+    auditChanges: {
+      status,
+      priority,
       channel,
       requesterId,
-      assigneeId: ticket.assigneeId,
+      assigneeId,
       ...(input.impact && { impact: input.impact, priorityRuleId: derived?.ruleId ?? null }),
     },
-  });
-  await enqueueEvent(tx, 'ticket.created', eventPayload(ticket, options.eventExtra));
-  return { ticket, messageId };
+    eventExtra: options.eventExtra ?? {},
+  };
 }
 
 /** What realtime subscribers need to route an event: never the case content itself. */

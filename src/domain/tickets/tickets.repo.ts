@@ -74,6 +74,101 @@ export async function insertTicket(executor: Executor, record: NewTicketRecord):
   return toTicket(row);
 }
 
+/** One new case as the batched insert takes it: ids are chosen by the caller so results map back. */
+export type NewCaseRecord = Omit<NewTicketRecord, 'environmentVersion'> & {
+  id: string;
+  /** The first (public) message, if any. */
+  message: { id: string; authorId: string; body: string; mail?: MailMessageRecord | undefined } | null;
+  actorId: string | null;
+  auditChanges: Record<string, unknown>;
+  /** Extra fields of the `ticket.created` event (beside the case's routing fields). */
+  eventExtra: Record<string, unknown>;
+};
+
+/**
+ * Inserts cases with their first message, their `ticket.created` audit row and outbox event in ONE
+ * statement (data-modifying CTEs over a JSON array), whatever the number of cases: the write path of
+ * case creation, one case or a group of concurrent ones. Each case records the latest version of its
+ * organisation's environment profile (read in the same statement). Returns the cases in input order.
+ */
+export async function insertNewCases(executor: Executor, cases: readonly NewCaseRecord[]): Promise<Ticket[]> {
+  const input = cases.map((item, ord) => ({
+    ord,
+    id: item.id,
+    subject: item.subject,
+    requester_id: item.requesterId,
+    organization_id: item.organizationId,
+    product: item.product,
+    priority: item.priority,
+    severity: item.severity,
+    status: item.status,
+    assignee_id: item.assigneeId,
+    team_id: item.teamId,
+    support_line: item.supportLine,
+    tags: item.tags,
+    channel: item.channel,
+    message_id: item.message?.id ?? null,
+    author_id: item.message?.authorId ?? null,
+    body: item.message?.body ?? null,
+    quoted_body: item.message?.mail?.quotedBody ?? null,
+    body_html: item.message?.mail?.bodyHtml ?? null,
+    inbound_mail_id: item.message?.mail?.inboundMailId ?? null,
+    actor_id: item.actorId,
+    audit: item.auditChanges,
+    extra: item.eventExtra,
+  }));
+  const result = await sql<TicketRow>`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
+        ord int, id uuid, subject text, requester_id uuid, organization_id uuid, product text, priority text, severity text,
+        status text, assignee_id uuid, team_id uuid, support_line text, tags text[], channel text, message_id uuid, author_id uuid,
+        body text, quoted_body text, body_html text, inbound_mail_id uuid, actor_id uuid, audit jsonb, extra jsonb)
+    ), created as (
+      insert into tickets (id, subject, requester_id, organization_id, product, priority, severity, status, assignee_id, team_id,
+                           support_line, tags, channel, environment_version)
+      select id, subject, requester_id, organization_id, product, priority, severity, status, assignee_id, team_id, support_line,
+             coalesce(tags, '{}'), channel,
+             -- the accounts context's profile versions: latest of the organisation (null when it has none)
+             (select max(version) from environment_profiles e where e.organization_id = input.organization_id)
+      from input order by ord
+      returning *
+    ), first_messages as (
+      insert into messages (id, ticket_id, author_id, body, is_internal, channel, quoted_body, body_html, inbound_mail_id)
+      select message_id, id, author_id, body, false, channel, quoted_body, body_html, inbound_mail_id from input where message_id is not null
+    ), audit as (
+      insert into audit_events (subject_type, subject_id, ticket_id, actor_id, action, changes)
+      select 'ticket', id, id, actor_id, 'ticket.created', audit from input order by ord
+    ), events as (
+      insert into outbox (topic, payload)
+      select 'ticket.created',
+             jsonb_build_object('ticketId', c.id, 'number', c.number, 'organizationId', c.organization_id, 'requesterId', c.requester_id,
+                                'assigneeId', c.assignee_id, 'status', c.status, 'priority', c.priority, 'channel', c.channel) || i.extra
+      from created c join input i on i.id = c.id order by i.ord
+    )
+    select * from created`.execute(executor);
+  const byId = new Map(result.rows.map((row) => [row.id, toTicket(row)]));
+  return cases.map((item) => byId.get(item.id)!);
+}
+
+/** Who may be requester or assignee of new cases, and which teams exist, in one read. */
+export async function findCreationFacts(
+  executor: Executor,
+  userIds: readonly string[],
+  teamIds: readonly string[],
+): Promise<{ users: Map<string, { id: string; kind: 'agent' | 'contact'; organizationId: string | null; isActive: boolean }>; teams: Set<string> }> {
+  const result = await sql<{ kind: 'user' | 'team'; id: string; user_kind: 'agent' | 'contact' | null; organization_id: string | null; is_active: boolean | null }>`
+    select 'user' as kind, id, kind as user_kind, organization_id, is_active from users where id = any(${[...new Set(userIds)]}::uuid[])
+    union all
+    select 'team', id, null, null, null from teams where id = any(${[...new Set(teamIds)]}::uuid[])`.execute(executor);
+  const users = new Map<string, { id: string; kind: 'agent' | 'contact'; organizationId: string | null; isActive: boolean }>();
+  const teams = new Set<string>();
+  for (const row of result.rows) {
+    if (row.kind === 'team') teams.add(row.id);
+    else users.set(row.id, { id: row.id, kind: row.user_kind!, organizationId: row.organization_id, isActive: row.is_active! });
+  }
+  return { users, teams };
+}
+
 export async function findTicket(executor: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<TicketWithAccess | undefined> {
   let query = executor
     .selectFrom('tickets')

@@ -2,7 +2,17 @@ import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { EventTopic, OutboxEvent } from './outbox.ts';
 
-export type EventHandler = { name: string; topics: EventTopic[] | '*'; handle(event: OutboxEvent): Promise<void> };
+export type EventHandler = {
+  name: string;
+  topics: EventTopic[] | '*';
+  handle(event: OutboxEvent): Promise<void>;
+  /**
+   * Optional set-based form: the processor then hands it, once per claimed batch, all the batch's
+   * events of its topics (in id order) instead of calling `handle` per event. If it throws, each of
+   * those events counts as failed (retried later with every handler: handlers are idempotent).
+   */
+  handleBatch?(events: OutboxEvent[]): Promise<void>;
+};
 
 export type OutboxProcessorOptions = {
   pollIntervalMs?: number;
@@ -50,30 +60,57 @@ export function startOutboxProcessor(database: Database, handlers: EventHandler[
     return result.rows.map((row) => ({ ...row, id: String(row.id) })).sort((left, right) => Number(left.id) - Number(right.id));
   }
 
-  /** Runs the handlers of one event; true when all succeeded (the caller marks it processed). */
+  const subscribes = (handler: EventHandler, event: OutboxEvent) => handler.topics === '*' || handler.topics.includes(event.topic);
+  const batchHandlers = handlers.filter((handler) => handler.handleBatch);
+  const eventHandlers = handlers.filter((handler) => !handler.handleBatch);
+
+  /** Runs the per-event handlers of one event; true when all succeeded (the caller marks it processed). */
   async function handleEvent(event: OutboxEvent): Promise<boolean> {
     try {
-      for (const handler of handlers) {
-        if (handler.topics === '*' || handler.topics.includes(event.topic)) await handler.handle(event);
+      for (const handler of eventHandlers) {
+        if (subscribes(handler, event)) await handler.handle(event);
       }
       return true;
     } catch (error) {
-      options.onError?.(error, event);
-      const message = error instanceof Error ? error.message : String(error);
-      const isDead = event.attempts >= maxAttempts;
-      const backoffSeconds = Math.min(2 ** event.attempts, 3600);
-      await database.db
-        .updateTable('outbox')
-        .set({
-          last_error: message.slice(0, 2000),
-          locked_until: null,
-          dead_at: isDead ? new Date() : null,
-          available_at: sql<Date>`now() + make_interval(secs => ${backoffSeconds})`,
-        })
-        .where('id', '=', event.id)
-        .execute();
+      await failEvent(event, error);
       return false;
     }
+  }
+
+  /** Records a failure: retried after a backoff, or parked as dead after maxAttempts. */
+  async function failEvent(event: OutboxEvent, error: unknown): Promise<void> {
+    options.onError?.(error, event);
+    const message = error instanceof Error ? error.message : String(error);
+    const isDead = event.attempts >= maxAttempts;
+    const backoffSeconds = Math.min(2 ** event.attempts, 3600);
+    await database.db
+      .updateTable('outbox')
+      .set({
+        last_error: message.slice(0, 2000),
+        locked_until: null,
+        dead_at: isDead ? new Date() : null,
+        available_at: sql<Date>`now() + make_interval(secs => ${backoffSeconds})`,
+      })
+      .where('id', '=', event.id)
+      .execute();
+  }
+
+  /** The set-based handlers over the whole batch; returns the ids of events one of them failed. */
+  async function runBatchHandlers(batch: OutboxEvent[]): Promise<Set<string>> {
+    const failed = new Set<string>();
+    for (const handler of batchHandlers) {
+      const events = batch.filter((event) => !failed.has(event.id) && subscribes(handler, event));
+      if (events.length === 0) continue;
+      try {
+        await handler.handleBatch!(events);
+      } catch (error) {
+        for (const event of events) {
+          failed.add(event.id);
+          await failEvent(event, error);
+        }
+      }
+    }
+    return failed;
   }
 
   async function markProcessed(ids: string[]): Promise<void> {
@@ -82,7 +119,9 @@ export function startOutboxProcessor(database: Database, handlers: EventHandler[
   }
 
   /** The batch's events by case, each case's events in id order; `concurrency` cases at a time. */
-  async function handleBatch(batch: OutboxEvent[]): Promise<string[]> {
+  async function handleBatch(claimed: OutboxEvent[]): Promise<string[]> {
+    const failed = await runBatchHandlers(claimed);
+    const batch = failed.size ? claimed.filter((event) => !failed.has(event.id)) : claimed;
     const byCase = new Map<string, OutboxEvent[]>();
     for (const event of batch) {
       const key = orderKey(event);

@@ -1,0 +1,52 @@
+import pg from 'pg';
+
+/**
+ * A `pg.Client` that runs every parameterised statement as a named prepared statement: the first
+ * use on a connection parses it, later uses only bind and execute (PostgreSQL skips parsing and,
+ * after a few runs, planning). Kysely sends the same few hundred statement texts over and over,
+ * so this roughly halves PostgreSQL's CPU per statement (measured: bench/RESULTS.md).
+ *
+ * Names come from one process-wide map (text → `cb<n>`), capped so that statements whose text
+ * varies with their input (e.g. `in ($1, …, $n)` lists) cannot grow it without bound: beyond the
+ * cap, or above MAX_PARAMETERS, a statement runs unnamed as before. Statements without parameters
+ * (`begin`, `commit`, DDL) keep the simple protocol. A cached plan invalidated by a schema change
+ * (`cached plan must not change result type`) is retired on that connection: the next use parses
+ * the text again under a new name (the old one is left until the connection closes).
+ */
+const MAX_NAMES = 2000;
+const MAX_PARAMETERS = 64;
+const MAX_TEXT = 16_384;
+const names = new Map<string, string>();
+
+function nameFor(text: string, parameterCount: number): string | undefined {
+  if (parameterCount === 0 || parameterCount > MAX_PARAMETERS || text.length > MAX_TEXT) return undefined;
+  let name = names.get(text);
+  if (name === undefined && names.size < MAX_NAMES) {
+    name = `cb${names.size + 1}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
+export class PreparedStatementClient extends pg.Client {
+  /** Statements whose cached plan a schema change invalidated on this connection: name → next suffix. */
+  #retired = new Map<string, number>();
+
+  // pg's overloads are many; Kysely calls query(text, values) and expects a promise.
+  override query(...args: unknown[]): never {
+    const [text, values] = args;
+    if (typeof text === 'string' && Array.isArray(values) && args.length === 2) {
+      const shared = nameFor(text, values.length);
+      if (shared) {
+        const generation = this.#retired.get(shared);
+        const name = generation === undefined ? shared : `${shared}_${generation}`;
+        const result = super.query({ name, text, values }) as unknown as Promise<pg.QueryResult>;
+        return result.catch((error: unknown) => {
+          if (error instanceof Error && (error as { code?: string }).code === '0A000') this.#retired.set(shared, (generation ?? 0) + 1);
+          throw error;
+        }) as never;
+      }
+    }
+    return (super.query as (...rest: unknown[]) => never)(...args);
+  }
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { groupCommit, type Outcome } from './group-commit.ts';
+
+describe('groupCommit', () => {
+  it('a lone call runs at once; calls made while a batch runs are gathered into the next one', async () => {
+    const batches: number[][] = [];
+    let release: () => void = () => {};
+    const run = async (items: number[]): Promise<Array<Outcome<number>>> => {
+      batches.push(items);
+      if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      return items.map((item) => ({ ok: true, value: item * 10 }));
+    };
+    const submit = groupCommit(run);
+    const first = submit(1);
+    const rest = [2, 3, 4, 5].map((item) => submit(item));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1]]);
+    release();
+    expect(await Promise.all([first, ...rest])).toEqual([10, 20, 30, 40, 50]);
+    expect(batches).toEqual([[1], [2, 3, 4, 5]]);
+  });
+
+  it('each caller gets its own outcome; a thrown batch fails only its own callers', async () => {
+    let calls = 0;
+    const submit = groupCommit(async (items: string[]): Promise<Array<Outcome<string>>> => {
+      calls++;
+      if (items.includes('boom')) throw new Error('batch failed');
+      return items.map((item) => (item.startsWith('bad') ? { ok: false, error: new Error(`refused ${item}`) } : { ok: true, value: item.toUpperCase() }));
+    }, { maxBatch: 2 });
+    // Batches: [a] at once, then [bad-b, c] and [boom] (at most 2 per batch).
+    const outcomes = await Promise.allSettled(['a', 'bad-b', 'c', 'boom'].map((item) => submit(item)));
+    expect(outcomes[0]).toEqual({ status: 'fulfilled', value: 'A' });
+    expect(outcomes[1]).toMatchObject({ status: 'rejected', reason: { message: 'refused bad-b' } });
+    expect(outcomes[2]).toEqual({ status: 'fulfilled', value: 'C' });
+    expect(outcomes[3]).toMatchObject({ status: 'rejected', reason: { message: 'batch failed' } });
+    expect(calls).toBe(3);
+    expect(await submit('after')).toBe('AFTER');
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * Group commit: concurrent callers of one write are gathered into batches that a single function
+ * runs together (typically one transaction with set-based statements), instead of one transaction
+ * each. There is no waiting window: a call starts a batch at once when fewer than `inFlight` batches
+ * are running, otherwise it joins the next batch, which starts as soon as a running one ends. So a
+ * lone caller pays nothing, and under load the batches grow with the load.
+ *
+ * One batch in flight by default: measured at 8 concurrent clients on 2 cores, it made batches of
+ * about 4 (two in flight: 2.4) and cost PostgreSQL less CPU per item than two in flight.
+ *
+ * `run` receives the items and returns one outcome per item (in order): a value or the error for
+ * that item alone. If `run` throws, every item of that batch fails with that error.
+ */
+export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
+
+export type GroupCommitOptions = { maxBatch?: number; inFlight?: number };
+
+export function groupCommit<I, O>(run: (items: I[]) => Promise<Array<Outcome<O>>>, options: GroupCommitOptions = {}): (item: I) => Promise<O> {
+  const maxBatch = Math.max(1, options.maxBatch ?? 64);
+  const inFlight = Math.max(1, options.inFlight ?? 1);
+  const queue: Array<{ item: I; resolve: (value: O) => void; reject: (error: unknown) => void }> = [];
+  let running = 0;
+
+  async function runBatch(batch: typeof queue): Promise<void> {
+    try {
+      const outcomes = await run(batch.map((entry) => entry.item));
+      batch.forEach((entry, index) => {
+        const outcome = outcomes[index];
+        if (!outcome) entry.reject(new Error('group commit: no outcome for an item'));
+        else if (outcome.ok) entry.resolve(outcome.value);
+        else entry.reject(outcome.error);
+      });
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    }
+  }
+
+  function pump(): void {
+    while (running < inFlight && queue.length > 0) {
+      running++;
+      void runBatch(queue.splice(0, maxBatch)).finally(() => {
+        running--;
+        pump();
+      });
+    }
+  }
+
+  return (item) =>
+    new Promise<O>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      pump();
+    });
+}

@@ -1,0 +1,78 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Organization } from '../../src/domain/accounts/index.ts';
+import type { User } from '../../src/domain/identity/index.ts';
+import { createTicket } from '../../src/domain/tickets/index.ts';
+import { actorOf, call, createTestApp, factories, type TestApp } from '../support/test-app.ts';
+
+/** Concurrent case creations share transactions (group commit): each caller must still get its own case or its own error. */
+describe('cases opened at the same time', () => {
+  let t: TestApp;
+  let org: Organization;
+  let agent: User;
+  let contact: User;
+  let otherContact: User;
+  let agentToken: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const make = factories(t.database);
+    org = await make.organization();
+    const other = await make.organization();
+    agent = await make.agent();
+    contact = await make.contact(org.id);
+    otherContact = await make.contact(other.id);
+    agentToken = await make.token(agent);
+  });
+  afterAll(() => t.close());
+
+  it('40 concurrent creations give 40 cases with distinct numbers, each with its message, audit row and outbox event', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, index) =>
+        call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: `Burst ${index}`, body: `Body of burst ${index}`, requesterId: contact.id, priority: index % 2 ? 'P2' : 'P3', tags: ['burst'] }),
+      ),
+    );
+    expect(responses.map((response) => response.statusCode)).toEqual(Array(40).fill(201));
+    const tickets = responses.map((response) => response.json());
+    tickets.forEach((ticket, index) => expect(ticket).toMatchObject({ subject: `Burst ${index}`, requesterId: contact.id, organizationId: org.id, priority: index % 2 ? 'P2' : 'P3', tags: ['burst'], channel: 'api' }));
+    expect(new Set(tickets.map((ticket) => ticket.number)).size).toBe(40);
+    const ids = tickets.map((ticket) => ticket.id as string);
+    const db = t.database.db;
+    const messages = await db.selectFrom('messages').select(['ticket_id', 'body', 'author_id']).where('ticket_id', 'in', ids).execute();
+    expect(messages).toHaveLength(40);
+    for (const [index, ticket] of tickets.entries()) expect(messages.find((message) => message.ticket_id === ticket.id)).toMatchObject({ body: `Body of burst ${index}`, author_id: contact.id });
+    const audit = await db.selectFrom('audit_events').select(['ticket_id', 'actor_id', 'changes']).where('action', '=', 'ticket.created').where('ticket_id', 'in', ids).execute();
+    expect(audit).toHaveLength(40);
+    expect(audit.every((row) => row.actor_id === agent.id)).toBe(true);
+    const events = await sql<{ payload: { ticketId: string; number: number; requesterId: string } }>`select payload from outbox where topic = 'ticket.created' and payload->>'ticketId' = any(${ids}::text[])`.execute(db);
+    expect(events.rows).toHaveLength(40);
+    for (const ticket of tickets) expect(events.rows.find((row) => row.payload.ticketId === ticket.id)?.payload).toMatchObject({ number: ticket.number, requesterId: contact.id });
+  });
+
+  it('a bad request among concurrent good ones gets its own error; the others are created', async () => {
+    const good = (index: number) => call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: `Mixed ${index}`, requesterId: contact.id });
+    const responses = await Promise.all([
+      good(1),
+      call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Wrong organisation', requesterId: otherContact.id, organizationId: org.id }),
+      good(2),
+      call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Nobody', requesterId: '00000000-0000-4000-8000-000000000000' }),
+      good(3),
+    ]);
+    expect(responses.map((response) => response.statusCode)).toEqual([201, 422, 201, 422, 201]);
+    expect(responses[1]!.json().code).toBe('TICKET_REQUESTER_INVALID');
+    expect(responses[3]!.json().code).toBe('TICKET_REQUESTER_INVALID');
+    const created = await t.database.db.selectFrom('tickets').select('subject').where('subject', 'in', ['Mixed 1', 'Mixed 2', 'Mixed 3', 'Wrong organisation', 'Nobody']).execute();
+    expect(created.map((row) => row.subject).sort()).toEqual(['Mixed 1', 'Mixed 2', 'Mixed 3']);
+  });
+
+  it('a creation the database refuses fails alone: the cases grouped with it are still created', async () => {
+    const actor = actorOf(agent);
+    // A NUL character cannot be stored: the shared insert fails, and each case is then retried on its own.
+    const outcomes = await Promise.allSettled(
+      ['Grouped A', 'Grouped \u0000 bad', 'Grouped B', 'Grouped C'].map((subject) => createTicket(t.database.db, actor, { subject, body: 'x', requesterId: contact.id })),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const created = await t.database.db.selectFrom('tickets').select('subject').where('subject', 'like', 'Grouped%').execute();
+    expect(created.map((row) => row.subject).sort()).toEqual(['Grouped A', 'Grouped B', 'Grouped C']);
+  });
+});
