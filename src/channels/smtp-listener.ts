@@ -3,6 +3,7 @@ import { SMTPServer, type SMTPServerAddress, type SMTPServerDataStream, type SMT
 import { ZodError } from 'zod';
 import { acceptInboundMails, AcceptInboundMailInput, findMailboxForRecipients } from '../domain/mail/index.ts';
 import type { Db } from '../platform/db/database.ts';
+import { groupCommit, type Outcome } from '../platform/group-commit.ts';
 
 /**
  * The built-in SMTP listener: an MTA delivers mail for our mailboxes here. A message is answered
@@ -49,49 +50,28 @@ const GROUP_MAX_MAILS = 64;
 const GROUP_MAX_BYTES = 16 * 1024 * 1024;
 
 type Stored = { id: string; duplicate: boolean };
-type Waiting = { input: AcceptInboundMailInput; resolve(stored: Stored): void; reject(error: unknown): void };
 
 /** Queues messages to store; each promise settles after the commit that contains its message. */
 export function groupCommitter(db: Db): (input: AcceptInboundMailInput) => Promise<Stored> {
-  const waiting: Waiting[] = [];
-  let isFlushing = false;
-
-  function takeGroup(): Waiting[] {
-    let bytes = 0;
-    let count = 0;
-    while (count < waiting.length && count < GROUP_MAX_MAILS) {
-      bytes += waiting[count]!.input.raw.length;
-      if (count > 0 && bytes > GROUP_MAX_BYTES) break;
-      count++;
-    }
-    return waiting.splice(0, count);
-  }
-
-  async function commit(group: Waiting[]): Promise<void> {
+  const storeAlone = async (input: AcceptInboundMailInput): Promise<Outcome<Stored>> => {
     try {
-      const stored = await acceptInboundMails(db, group.map((entry) => entry.input));
-      group.forEach((entry, index) => entry.resolve(stored[index]!));
+      return { ok: true, value: (await acceptInboundMails(db, [input]))[0]! };
     } catch (error) {
-      if (group.length === 1) return group[0]!.reject(error);
-      // One message the database refuses must not cost the others their 250: each alone.
-      await Promise.all(group.map((entry) => commit([entry])));
+      return { ok: false, error };
     }
-  }
-
-  async function flush(): Promise<void> {
-    isFlushing = true;
-    try {
-      while (waiting.length > 0) await commit(takeGroup());
-    } finally {
-      isFlushing = false;
-    }
-  }
-
-  return (input) =>
-    new Promise<Stored>((resolve, reject) => {
-      waiting.push({ input, resolve, reject });
-      if (!isFlushing) void flush();
-    });
+  };
+  return groupCommit(
+    async (inputs: AcceptInboundMailInput[]): Promise<Array<Outcome<Stored>>> => {
+      try {
+        return (await acceptInboundMails(db, inputs)).map((value) => ({ ok: true, value }));
+      } catch (error) {
+        if (inputs.length === 1) return [{ ok: false, error }];
+        // One message the database refuses must not cost the others their 250: each alone.
+        return Promise.all(inputs.map(storeAlone));
+      }
+    },
+    { maxBatch: GROUP_MAX_MAILS, weigh: (input) => input.raw.length, maxWeight: GROUP_MAX_BYTES },
+  );
 }
 
 export async function startSmtpListener(db: Db, options: SmtpListenerOptions): Promise<SmtpListener> {

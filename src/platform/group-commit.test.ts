@@ -36,4 +36,22 @@ describe('groupCommit', () => {
     expect(calls).toBe(3);
     expect(await submit('after')).toBe('AFTER');
   });
+
+  it('a batch stops before the item that would take it past maxWeight, but always takes its first item', async () => {
+    const batches: number[][] = [];
+    let release: () => void = () => {};
+    const submit = groupCommit(
+      async (items: number[]): Promise<Array<Outcome<number>>> => {
+        batches.push(items);
+        if (batches.length === 1) await new Promise<void>((resolve) => (release = resolve));
+        return items.map((item) => ({ ok: true, value: item }));
+      },
+      { weigh: (item) => item, maxWeight: 10 },
+    );
+    const all = [1, 4, 5, 3, 20, 2].map((item) => submit(item));
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await Promise.all(all);
+    expect(batches).toEqual([[1], [4, 5], [3], [20], [2]]);
+  });
 });

@@ -13,9 +13,15 @@
  */
 export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
-export type GroupCommitOptions = { maxBatch?: number; inFlight?: number };
+export type GroupCommitOptions<I> = {
+  maxBatch?: number;
+  inFlight?: number;
+  /** With maxWeight: a batch stops before the item that would take its total weight past maxWeight (its first item always goes). */
+  weigh?: (item: I) => number;
+  maxWeight?: number;
+};
 
-export function groupCommit<I, O>(run: (items: I[]) => Promise<Array<Outcome<O>>>, options: GroupCommitOptions = {}): (item: I) => Promise<O> {
+export function groupCommit<I, O>(run: (items: I[]) => Promise<Array<Outcome<O>>>, options: GroupCommitOptions<I> = {}): (item: I) => Promise<O> {
   const maxBatch = Math.max(1, options.maxBatch ?? 64);
   const inFlight = Math.max(1, options.inFlight ?? 1);
   const queue: Array<{ item: I; resolve: (value: O) => void; reject: (error: unknown) => void }> = [];
@@ -35,10 +41,25 @@ export function groupCommit<I, O>(run: (items: I[]) => Promise<Array<Outcome<O>>
     }
   }
 
+  function takeBatch(): typeof queue {
+    let count = Math.min(maxBatch, queue.length);
+    if (options.weigh && options.maxWeight !== undefined) {
+      let weight = 0;
+      for (let index = 0; index < count; index++) {
+        weight += options.weigh(queue[index]!.item);
+        if (index > 0 && weight > options.maxWeight) {
+          count = index;
+          break;
+        }
+      }
+    }
+    return queue.splice(0, count);
+  }
+
   function pump(): void {
     while (running < inFlight && queue.length > 0) {
       running++;
-      void runBatch(queue.splice(0, maxBatch)).finally(() => {
+      void runBatch(takeBatch()).finally(() => {
         running--;
         pump();
       });
