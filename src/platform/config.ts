@@ -14,6 +14,7 @@ export const ConfigSchema = z.object({
   HOST: z.string().default('127.0.0.1').describe('HTTP listen address'),
   CASEBOOK_DATA_DIR: z.string().default('./data').describe('Embedded database and attachments directory'),
   DATABASE_URL: z.string().url().optional().describe('postgres://… — use PostgreSQL instead of the embedded database (secret)'),
+  CASEBOOK_PG_PREPARED: booleanFlag.default(true).describe('PostgreSQL: run statements as named prepared statements (0 for a pooler that cannot keep them)'),
   CASEBOOK_DEMO: booleanFlag.optional().describe('1 loads the demo workspace on first start (default), 0 starts empty'),
   CASEBOOK_ADMIN_EMAIL: z.string().email().optional().describe('First admin e-mail (first start only)'),
   CASEBOOK_ADMIN_PASSWORD: z.string().min(10).optional().describe('First admin password (secret, first start only)'),
@@ -65,6 +66,8 @@ export type Config = {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL: named prepared statements (CASEBOOK_PG_PREPARED, default on). */
+  preparedStatements: boolean;
   loadDemo: boolean | undefined;
   adminEmail: string | undefined;
   adminPassword: string | undefined;
@@ -104,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: values.HOST,
     dataDir: resolve(values.CASEBOOK_DATA_DIR),
     databaseUrl: values.DATABASE_URL,
+    preparedStatements: values.CASEBOOK_PG_PREPARED,
     loadDemo: values.CASEBOOK_DEMO,
     adminEmail: values.CASEBOOK_ADMIN_EMAIL,
     adminPassword: values.CASEBOOK_ADMIN_PASSWORD,

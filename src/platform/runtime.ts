@@ -26,7 +26,7 @@ export async function openRuntime(
   const release = isEmbedded ? acquireDataDirLock(config.dataDir, options.purpose) : () => {};
   let database: Database | undefined;
   try {
-    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, preparedStatements: config.preparedStatements });
     if (options.skipMigrations) {
       // The caller (db migrate, db status) deals with migrations itself.
     } else if (isEmbedded || options.migrate) {

@@ -29,10 +29,10 @@ export type Database = {
 const ledgerCheck = 'select 1 from schema_migrations where name = $1';
 const ledgerInsert = 'insert into schema_migrations (name, checksum) values ($1, $2)';
 
-export type OpenOptions = { databaseUrl?: string; dataDir?: string; poolSize?: number; loadDataDir?: Blob };
+export type OpenOptions = { databaseUrl?: string; dataDir?: string; poolSize?: number; loadDataDir?: Blob; preparedStatements?: boolean };
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10, options.preparedStatements ?? true);
   if (!options.dataDir) throw new Error('openDatabase needs a databaseUrl or a dataDir');
   const pgDir = join(options.dataDir, 'pg');
   mkdirSync(pgDir, { recursive: true });
@@ -75,8 +75,8 @@ export async function wrapPglite(client: PGlite): Promise<Database> {
   };
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, ...(process.env.PROBE_UNNAMED ? {} : { Client: PreparedStatementClient }) });
+async function openPostgres(databaseUrl: string, poolSize: number, preparedStatements: boolean): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, ...(preparedStatements && { Client: PreparedStatementClient }) });
   pool.on('error', () => {}); // an idle client's error must not kill the process; the next query reports it
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   const listeners: pg.Client[] = [];
