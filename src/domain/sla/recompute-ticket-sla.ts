@@ -52,7 +52,10 @@ export function historyNow(history: CaseHistory, now: Date): Date {
 }
 
 /** The plan the case runs under, applying or re-resolving it (and recording that) when needed. */
-async function applyPolicy(tx: Executor, history: CaseHistory, policies: PolicyCache, now: Date): Promise<string | null> {
+/** Policies resolved for an organisation on a date, shared by the cases of one batch (same transaction, same answer). */
+type ResolvedPolicies = Map<string, ReturnType<typeof resolveSlaPolicy>>;
+
+async function applyPolicy(tx: Executor, history: CaseHistory, policies: PolicyCache, now: Date, resolvedPolicies: ResolvedPolicies): Promise<string | null> {
   const { ticket, appliedPolicy } = history;
   const organizationChanged = appliedPolicy !== null && appliedPolicy.organizationId !== ticket.organizationId;
   const audit = (action: string, changes: Record<string, unknown>) =>
@@ -65,7 +68,12 @@ async function applyPolicy(tx: Executor, history: CaseHistory, policies: PolicyC
     }
     return ticket.planId;
   }
-  const resolved = await resolveSlaPolicy(tx, ticket.organizationId, organizationChanged ? now : ticket.createdAt);
+  const at = organizationChanged ? now : ticket.createdAt;
+  // resolveSlaPolicy looks at the contract in force on that date: one lookup per organisation and day per batch.
+  const key = `${ticket.organizationId}|${at.toISOString().slice(0, 10)}`;
+  let resolving = resolvedPolicies.get(key);
+  if (!resolving) resolvedPolicies.set(key, (resolving = resolveSlaPolicy(tx, ticket.organizationId, at)));
+  const resolved = await resolving;
   const planId = resolved?.plan.id ?? null;
   if (planId === ticket.planId && !organizationChanged) return planId;
   await setCasePlan(tx, ticket.id, planId);
@@ -101,6 +109,7 @@ export async function recomputeCaseBatch(
   };
   const { histories, stored } = await loadCaseBatch(tx, ticketIds);
   spent('load');
+  const resolvedPolicies: ResolvedPolicies = new Map();
   const writes: ClockWrite[] = [];
   const kept = new Set<StoredClock>();
   for (const history of histories.values()) {
@@ -108,7 +117,7 @@ export async function recomputeCaseBatch(
     // The usual case (plan applied, organisation unchanged, policy loaded) awaits nothing.
     const { ticket, appliedPolicy } = history;
     const isSettled = ticket.planId !== null && appliedPolicy !== null && appliedPolicy.organizationId === ticket.organizationId;
-    const planId = isSettled ? ticket.planId : await applyPolicy(tx, history, policies, now);
+    const planId = isSettled ? ticket.planId : await applyPolicy(tx, history, policies, now, resolvedPolicies);
     const cached = planId ? policies.loaded(planId) : undefined;
     const policy = cached === null ? await policies.get(tx, planId!) : cached;
     if (!policy) continue;
