@@ -53,23 +53,9 @@ type Stored = { id: string; duplicate: boolean };
 
 /** Queues messages to store; each promise settles after the commit that contains its message. */
 export function groupCommitter(db: Db): (input: AcceptInboundMailInput) => Promise<Stored> {
-  const storeAlone = async (input: AcceptInboundMailInput): Promise<Outcome<Stored>> => {
-    try {
-      return { ok: true, value: (await acceptInboundMails(db, [input]))[0]! };
-    } catch (error) {
-      return { ok: false, error };
-    }
-  };
+  // A group the database refuses is taken again one message at a time by groupCommit: one bad message never costs the others their 250.
   return groupCommit(
-    async (inputs: AcceptInboundMailInput[]): Promise<Array<Outcome<Stored>>> => {
-      try {
-        return (await acceptInboundMails(db, inputs)).map((value) => ({ ok: true, value }));
-      } catch (error) {
-        if (inputs.length === 1) return [{ ok: false, error }];
-        // One message the database refuses must not cost the others their 250: each alone.
-        return Promise.all(inputs.map(storeAlone));
-      }
-    },
+    async (inputs: AcceptInboundMailInput[]): Promise<Array<Outcome<Stored>>> => (await acceptInboundMails(db, inputs)).map((value) => ({ ok: true, value })),
     { maxBatch: GROUP_MAX_MAILS, weigh: (input) => input.raw.length, maxWeight: GROUP_MAX_BYTES },
   );
 }

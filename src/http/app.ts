@@ -57,7 +57,7 @@ export async function buildApp(services: AppServices, options: BuildAppOptions =
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
-  // PostgreSQL text cannot hold U+0000: refuse it in any JSON body up front (422), not as a failed insert.
+  // PostgreSQL text cannot hold U+0000: refuse it in any JSON body up front (400), not as a failed insert.
   app.addHook('preValidation', async (request) => {
     if (request.body !== null && typeof request.body === 'object' && !Buffer.isBuffer(request.body) && containsNul(request.body)) {
       throw new DomainError('VALIDATION_FAILED', 'Text must not contain the NUL character (\\u0000).');

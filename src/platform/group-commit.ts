@@ -9,7 +9,8 @@
  * about 4 (two in flight: 2.4) and cost PostgreSQL less CPU per item than two in flight.
  *
  * `run` receives the items and returns one outcome per item (in order): a value or the error for
- * that item alone. If `run` throws, every item of that batch fails with that error.
+ * that item alone. If `run` throws for a batch of several items, each is run again alone (so one
+ * bad item fails by itself); if it throws for a single item, that item fails with the error.
  */
 export type Outcome<O> = { ok: true; value: O } | { ok: false; error: unknown };
 
@@ -37,7 +38,9 @@ export function groupCommit<I, O>(run: (items: I[]) => Promise<Array<Outcome<O>>
         else entry.reject(outcome.error);
       });
     } catch (error) {
-      for (const entry of batch) entry.reject(error);
+      // One item the database refuses must not fail the others: each is run again on its own.
+      if (batch.length === 1) batch[0]!.reject(error);
+      else await Promise.all(batch.map((entry) => runBatch([entry])));
     }
   }
 

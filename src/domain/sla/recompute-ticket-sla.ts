@@ -51,10 +51,10 @@ export function historyNow(history: CaseHistory, now: Date): Date {
   return last > now.getTime() ? new Date(last) : now;
 }
 
-/** The plan the case runs under, applying or re-resolving it (and recording that) when needed. */
 /** Policies resolved for an organisation on a date, shared by the cases of one batch (same transaction, same answer). */
 type ResolvedPolicies = Map<string, ReturnType<typeof resolveSlaPolicy>>;
 
+/** The plan the case runs under, applying or re-resolving it (and recording that) when needed. */
 async function applyPolicy(tx: Executor, history: CaseHistory, policies: PolicyCache, now: Date, resolvedPolicies: ResolvedPolicies): Promise<string | null> {
   const { ticket, appliedPolicy } = history;
   const organizationChanged = appliedPolicy !== null && appliedPolicy.organizationId !== ticket.organizationId;

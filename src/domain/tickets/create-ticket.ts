@@ -82,35 +82,22 @@ export async function createTicket(db: Db, actor: Actor, input: CreateTicketInpu
 
 const batchers = new WeakMap<Db, (request: CreateRequest) => Promise<Ticket>>();
 
-/** Several creations in one transaction; if that transaction fails, each is retried on its own. */
+/** Several creations in one transaction (if it fails, groupCommit runs each on its own). */
 async function createTicketGroup(db: Db, requests: CreateRequest[]): Promise<Array<Outcome<Ticket>>> {
-  try {
-    return await db.transaction().execute(async (tx) => {
-      const facts = await findCreationFacts(tx, requests.flatMap(({ actor, input }) => [requesterOf(actor, input), ...(input.assigneeId ? [input.assigneeId] : [])]), requests.flatMap(({ input }) => (input.teamId ? [input.teamId] : [])));
-      const planned: Array<Outcome<NewCaseRecord>> = [];
-      for (const { actor, input, options } of requests) {
-        try {
-          planned.push({ ok: true, value: planCase(actor, input, facts, await derive(tx, input, options), options) });
-        } catch (error) {
-          planned.push({ ok: false, error });
-        }
+  return db.transaction().execute(async (tx) => {
+    const facts = await findCreationFacts(tx, requests.flatMap(({ actor, input }) => [requesterOf(actor, input), ...(input.assigneeId ? [input.assigneeId] : [])]), requests.flatMap(({ input }) => (input.teamId ? [input.teamId] : [])));
+    const planned: Array<Outcome<NewCaseRecord>> = [];
+    for (const { actor, input, options } of requests) {
+      try {
+        planned.push({ ok: true, value: planCase(actor, input, facts, await derive(tx, input, options), options) });
+      } catch (error) {
+        planned.push({ ok: false, error });
       }
-      const records = planned.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
-      const tickets = new Map((records.length ? await insertNewCases(tx, records) : []).map((ticket) => [ticket.id, ticket]));
-      return planned.map((outcome): Outcome<Ticket> => (outcome.ok ? { ok: true, value: tickets.get(outcome.value.id)! } : outcome));
-    });
-  } catch (error) {
-    if (requests.length === 1) return [{ ok: false, error }];
-    return Promise.all(
-      requests.map(async ({ actor, input, options }) => {
-        try {
-          return { ok: true as const, value: await db.transaction().execute(async (tx) => (await createTicketInTransaction(tx, actor, input, options)).ticket) };
-        } catch (single) {
-          return { ok: false as const, error: single };
-        }
-      }),
-    );
-  }
+    }
+    const records = planned.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
+    const tickets = new Map((records.length ? await insertNewCases(tx, records) : []).map((ticket) => [ticket.id, ticket]));
+    return planned.map((outcome): Outcome<Ticket> => (outcome.ok ? { ok: true, value: tickets.get(outcome.value.id)! } : outcome));
+  });
 }
 
 /** The core of createTicket in the caller's transaction (the mail intake commits the case with its inbound mail state). */
