@@ -38,6 +38,8 @@ export type Casebook = {
   smtpPort: number | undefined;
   /** Asks the outbox processor to poll now instead of at its next tick. */
   wakeOutbox(): void;
+  /** Stops this node's outbox processor (events then wait in the outbox, as on an API-only node). */
+  stopOutbox(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -84,6 +86,7 @@ export async function startCasebook(options: { databaseUrl?: string; env?: Recor
       database: runtime.database,
       smtpPort: server.smtp?.port,
       wakeOutbox: () => server.processor.wake(),
+      stopOutbox: () => server.processor.stop(),
       stop,
     };
   } catch (error) {

@@ -1,6 +1,6 @@
 import { autoAssignHandler, startShiftReoffer } from '../domain/routing/index.ts';
 import { slaEventHandler, startSlaTimer } from '../domain/sla/index.ts';
-import { notifySubscribersOfNewCase } from '../domain/subscriptions/index.ts';
+import { subscriptionsHandler } from '../domain/subscriptions/index.ts';
 import { startImapPoller } from '../channels/imap-poller.ts';
 import { startSmtpSender } from '../channels/smtp-sender.ts';
 import { inboundMailHandler, mailOutboundHandler, startInboundRequeue } from '../domain/mail/index.ts';
@@ -20,7 +20,7 @@ export function buildEventHandlers(deps: JobDeps, realtime: RealtimeHub): EventH
     // Routing: a new case goes to an agent of its team by the team's strategy (before the TAM hears of it).
     autoAssignHandler(database),
     // TAM subscriptions: followers of the organisation hear of each new case (idempotent per case).
-    { name: 'subscriptions', topics: ['ticket.created'], handle: async (event) => void (await notifySubscribersOfNewCase(database.db, event.payload)) },
+    subscriptionsHandler(database.db),
     // SLA clocks: recomputed from the case history on every event that can move them (idempotent).
     slaEventHandler(database.db),
     // Outbound mail: agents' public replies to the requester and CC'd people, acknowledgements of cases opened by mail.

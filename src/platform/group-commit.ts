@@ -28,9 +28,10 @@ export function groupCommit<I, O>(run: (items: I[]) => Promise<Array<Outcome<O>>
   const queue: Array<{ item: I; resolve: (value: O) => void; reject: (error: unknown) => void }> = [];
   let running = 0;
 
-  async function runBatch(batch: typeof queue): Promise<void> {
+  async function runBatch(batch: typeof queue, release: () => void = () => {}): Promise<void> {
     try {
       const outcomes = await run(batch.map((entry) => entry.item));
+      release(); // the next batch goes to the database before these callers' continuations run
       batch.forEach((entry, index) => {
         const outcome = outcomes[index];
         if (!outcome) entry.reject(new Error('group commit: no outcome for an item'));
@@ -62,10 +63,14 @@ export function groupCommit<I, O>(run: (items: I[]) => Promise<Array<Outcome<O>>
   function pump(): void {
     while (running < inFlight && queue.length > 0) {
       running++;
-      void runBatch(takeBatch()).finally(() => {
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
         running--;
         pump();
-      });
+      };
+      void runBatch(takeBatch(), release).finally(release);
     }
   }
 

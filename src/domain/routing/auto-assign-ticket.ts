@@ -1,7 +1,8 @@
 import type { Database, Db } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
+import type { OutboxEvent } from '../../platform/outbox/outbox.ts';
 import type { EventHandler } from '../../platform/outbox/processor.ts';
-import { findTicket, isOpenStatus, lockTicketForRouting, routeTicket } from '../tickets/index.ts';
+import { findTicket, findTickets, isOpenStatus, lockTicketForRouting, routeTicket, type Ticket } from '../tickets/index.ts';
 import { pickTeamAgent, planOfCase } from './pick-team-agent.ts';
 import { hasRoutingDecision, recordRoutedAssignment } from './routing.repo.ts';
 
@@ -17,18 +18,16 @@ export type AutoAssignOutcome =
  * and its reason go on the case's audit timeline; a case routed through its plan's team joins
  * that team's queue even when nobody could take it.
  */
-export async function autoAssignTicket(db: Db, ticketId: string, options: { now?: Date; reoffer?: boolean } = {}): Promise<AutoAssignOutcome> {
+export async function autoAssignTicket(db: Db, ticketId: string, options: { now?: Date; reoffer?: boolean; glanced?: boolean } = {}): Promise<AutoAssignOutcome> {
   const now = options.now ?? new Date();
   // A re-offer (shift start) looks again at a case routing left waiting; it records only a success.
   const reoffer = options.reoffer ?? false;
   // Most new cases have no team, on themselves or through their plan: find that out with plain reads,
   // without a transaction or a lock (the decision below re-reads everything under the lock).
-  if (!reoffer) {
+  if (!reoffer && !options.glanced) {
     const glance = await findTicket(db, ticketId);
     if (!glance) return { outcome: 'not-routed', assigneeId: null, reason: 'no such case' };
-    if (!glance.assigneeId && !glance.teamId && !(await planOfCase(db, glance))?.teamId) {
-      return { outcome: 'not-routed', assigneeId: null, reason: 'the case has no team and its plan names none' };
-    }
+    if (!glance.assigneeId && !(await mayNeedRouting(db, [glance]))[0]) return { outcome: 'not-routed', assigneeId: null, reason: 'the case has no team and its plan names none' };
   }
   return db.transaction().execute(async (tx): Promise<AutoAssignOutcome> => {
     const ticket = await lockTicketForRouting(tx, ticketId);
@@ -60,15 +59,40 @@ export async function autoAssignTicket(db: Db, ticketId: string, options: { now?
   });
 }
 
-/** The outbox subscriber: every new case is offered to its team's routing once. */
+/**
+ * Which of these cases routing must decide about under a lock: those unassigned with a team, on
+ * themselves or through their plan (a manual assignment always wins, so an assigned case needs no
+ * decision). Plain reads; the plan of an organisation is looked up once per day.
+ */
+async function mayNeedRouting(db: Db, tickets: readonly Ticket[]): Promise<boolean[]> {
+  const plans = new Map<string, ReturnType<typeof planOfCase>>();
+  return Promise.all(
+    tickets.map(async (ticket) => {
+      if (ticket.assigneeId) return false;
+      if (ticket.teamId) return true;
+      const key = ticket.planId ?? `${ticket.organizationId}:${new Date(ticket.createdAt).toISOString().slice(0, 10)}`;
+      let plan = plans.get(key);
+      if (!plan) plans.set(key, (plan = planOfCase(db, ticket)));
+      return Boolean((await plan)?.teamId);
+    }),
+  );
+}
+
+/**
+ * The outbox subscriber: every new case is offered to its team's routing once. Over a claimed
+ * batch, one read fetches the new cases and most stop there (no team); the rest are decided one
+ * by one, each in its own transaction.
+ */
 export function autoAssignHandler(database: Database, options: { now?: () => Date } = {}): EventHandler {
-  return {
-    name: 'routing.auto-assign',
-    topics: ['ticket.created'],
-    async handle(event) {
-      const ticketId = event.payload.ticketId;
-      if (typeof ticketId !== 'string') return;
-      await autoAssignTicket(database.db, ticketId, { now: options.now?.() });
-    },
+  const handleBatch = async (events: OutboxEvent[]): Promise<void> => {
+    const ids = events.flatMap((event) => (typeof event.payload.ticketId === 'string' ? [event.payload.ticketId] : []));
+    const found = new Map((await findTickets(database.db, ids)).map((ticket) => [ticket.id, ticket]));
+    // In event order: round-robin hands out cases in the order they were opened.
+    const tickets = [...new Set(ids)].flatMap((id) => found.get(id) ?? []);
+    const verdicts = await mayNeedRouting(database.db, tickets);
+    for (const [index, ticket] of tickets.entries()) {
+      if (verdicts[index]) await autoAssignTicket(database.db, ticket.id, { now: options.now?.(), glanced: true });
+    }
   };
+  return { name: 'routing.auto-assign', topics: ['ticket.created'], handle: (event) => handleBatch([event]), handleBatch };
 }

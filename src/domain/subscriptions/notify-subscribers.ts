@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import type { Db } from '../../platform/db/database.ts';
+import type { OutboxEvent } from '../../platform/outbox/outbox.ts';
+import type { EventHandler } from '../../platform/outbox/processor.ts';
 import { isDomainError } from '../../platform/errors.ts';
 import { findOrganization, getEnvironment } from '../accounts/index.ts';
 import { SYSTEM_ACTOR } from '../identity/index.ts';
 import { notifyUsers } from '../notifications/index.ts';
 import { getTicket } from '../tickets/index.ts';
-import { followerIdsOf } from './subscriptions.repo.ts';
+import { followerIdsOf, organizationsWithFollowers } from './subscriptions.repo.ts';
 import type { NoticeEnvironment } from './subscriptions.types.ts';
 
 const NewCaseEvent = z.object({ ticketId: z.uuid() }).loose();
@@ -62,4 +64,22 @@ async function environmentOfCase(db: Db, organizationId: string, version: number
     if (isDomainError(error) && error.code === 'ENVIRONMENT_NOT_FOUND') return null;
     throw error;
   }
+}
+
+/**
+ * The outbox subscriber for `ticket.created`. Over a claimed batch, one read finds which of the
+ * cases' organisations anybody follows; only those cases go through notifySubscribersOfNewCase
+ * (most organisations have no follower, so most batches stop at that read).
+ */
+export function subscriptionsHandler(db: Db): EventHandler {
+  const handleBatch = async (events: OutboxEvent[]): Promise<void> => {
+    const organizationOf = (event: OutboxEvent) => (typeof event.payload.organizationId === 'string' ? event.payload.organizationId : undefined);
+    const followed = await organizationsWithFollowers(db, events.flatMap((event) => organizationOf(event) ?? []));
+    for (const event of events) {
+      const organizationId = organizationOf(event);
+      // An event without its organisation (older payloads) takes the full path, which reads the case.
+      if (organizationId === undefined || followed.has(organizationId)) await notifySubscribersOfNewCase(db, event.payload);
+    }
+  };
+  return { name: 'subscriptions', topics: ['ticket.created'], handle: (event) => handleBatch([event]), handleBatch };
 }

@@ -40,6 +40,19 @@ export async function namedTamIdsOf(executor: Executor, organizationId: string):
   return rows.rows.map((row) => row.user_id);
 }
 
+/** Of these organisations, the ones somebody follows (explicitly or as a named TAM), in one read. */
+export async function organizationsWithFollowers(executor: Executor, organizationIds: readonly string[]): Promise<Set<string>> {
+  if (organizationIds.length === 0) return new Set();
+  const ids = [...new Set(organizationIds)];
+  const rows = await sql<{ organization_id: string }>`
+    select organization_id from organization_subscriptions where organization_id = any(${ids}::uuid[])
+    union
+    select id from organizations where id = any(${ids}::uuid[]) and tam_id is not null
+    union
+    select organization_id from organization_members where organization_id = any(${ids}::uuid[]) and role = 'tam'`.execute(executor);
+  return new Set(rows.rows.map((row) => row.organization_id));
+}
+
 /** Everyone who follows an organisation: explicit subscribers and named TAMs. */
 export async function followerIdsOf(executor: Executor, organizationId: string): Promise<string[]> {
   const explicit = await executor.selectFrom('organization_subscriptions').select('user_id').where('organization_id', '=', organizationId).execute();

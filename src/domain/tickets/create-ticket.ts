@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Db, Tx } from '../../platform/db/database.ts';
+import type { Db, Executor, Tx } from '../../platform/db/database.ts';
 import { groupCommit, type Outcome } from '../../platform/group-commit.ts';
 import { actorIdOrNull, isAgent, teamExists, type Actor } from '../identity/index.ts';
 import { ticketsError } from './tickets.errors.ts';
@@ -52,7 +52,7 @@ export async function checkAssignment(tx: Tx, assigneeId: string | null | undefi
 }
 
 /** Derives a priority from product and impact (the routing context's priority rules), in the caller's transaction. */
-export type PriorityDeriver = (tx: Tx, facts: { product: string | null; impact: string }) => Promise<{ priority: Priority | null; ruleId: string | null }>;
+export type PriorityDeriver = (tx: Executor, facts: { product: string | null; impact: string }) => Promise<{ priority: Priority | null; ruleId: string | null }>;
 
 export type CreateTicketOptions = {
   derivePriority?: PriorityDeriver;
@@ -82,22 +82,24 @@ export async function createTicket(db: Db, actor: Actor, input: CreateTicketInpu
 
 const batchers = new WeakMap<Db, (request: CreateRequest) => Promise<Ticket>>();
 
-/** Several creations in one transaction (if it fails, groupCommit runs each on its own). */
+/**
+ * Several creations at once. No explicit transaction: the checks read committed facts, and the
+ * insert is a single statement (cases, first messages, audit rows and events together), so each
+ * batch commits atomically in one round trip. If the statement fails, groupCommit runs each alone.
+ */
 async function createTicketGroup(db: Db, requests: CreateRequest[]): Promise<Array<Outcome<Ticket>>> {
-  return db.transaction().execute(async (tx) => {
-    const facts = await findCreationFacts(tx, requests.flatMap(({ actor, input }) => [requesterOf(actor, input), ...(input.assigneeId ? [input.assigneeId] : [])]), requests.flatMap(({ input }) => (input.teamId ? [input.teamId] : [])));
-    const planned: Array<Outcome<NewCaseRecord>> = [];
-    for (const { actor, input, options } of requests) {
-      try {
-        planned.push({ ok: true, value: planCase(actor, input, facts, await derive(tx, input, options), options) });
-      } catch (error) {
-        planned.push({ ok: false, error });
-      }
+  const facts = await findCreationFacts(db, requests.flatMap(({ actor, input }) => [requesterOf(actor, input), ...(input.assigneeId ? [input.assigneeId] : [])]), requests.flatMap(({ input }) => (input.teamId ? [input.teamId] : [])));
+  const planned: Array<Outcome<NewCaseRecord>> = [];
+  for (const { actor, input, options } of requests) {
+    try {
+      planned.push({ ok: true, value: planCase(actor, input, facts, await derive(db, input, options), options) });
+    } catch (error) {
+      planned.push({ ok: false, error });
     }
-    const records = planned.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
-    const tickets = new Map((records.length ? await insertNewCases(tx, records) : []).map((ticket) => [ticket.id, ticket]));
-    return planned.map((outcome): Outcome<Ticket> => (outcome.ok ? { ok: true, value: tickets.get(outcome.value.id)! } : outcome));
-  });
+  }
+  const records = planned.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
+  const tickets = new Map((records.length ? await insertNewCases(db, records) : []).map((ticket) => [ticket.id, ticket]));
+  return planned.map((outcome): Outcome<Ticket> => (outcome.ok ? { ok: true, value: tickets.get(outcome.value.id)! } : outcome));
 }
 
 /** The core of createTicket in the caller's transaction (the mail intake commits the case with its inbound mail state). */
@@ -125,7 +127,7 @@ export async function createTicketInTransaction(
 const requesterOf = (actor: Actor, input: CreateTicketInput): string => (isAgent(actor) ? (input.requesterId ?? actor.userId) : actor.userId);
 
 /** The priority rules' verdict when the caller gave an impact but no priority. */
-async function derive(tx: Tx, input: CreateTicketInput, options: CreateTicketOptions) {
+async function derive(tx: Executor, input: CreateTicketInput, options: CreateTicketOptions) {
   return input.priority === undefined && input.impact && options.derivePriority ? options.derivePriority(tx, { product: input.product ?? null, impact: input.impact }) : undefined;
 }
 

@@ -156,10 +156,14 @@ export async function findCreationFacts(
   userIds: readonly string[],
   teamIds: readonly string[],
 ): Promise<{ users: Map<string, { id: string; kind: 'agent' | 'contact'; organizationId: string | null; isActive: boolean }>; teams: Set<string> }> {
-  const result = await sql<{ kind: 'user' | 'team'; id: string; user_kind: 'agent' | 'contact' | null; organization_id: string | null; is_active: boolean | null }>`
-    select 'user' as kind, id, kind as user_kind, organization_id, is_active from users where id = any(${[...new Set(userIds)]}::uuid[])
-    union all
-    select 'team', id, null, null, null from teams where id = any(${[...new Set(teamIds)]}::uuid[])`.execute(executor);
+  type Row = { kind: 'user' | 'team'; id: string; user_kind: 'agent' | 'contact' | null; organization_id: string | null; is_active: boolean | null };
+  // Without teams to check (the usual case), the plain users read: PostgreSQL plans it in a fraction of the union's time.
+  const result = teamIds.length
+    ? await sql<Row>`
+        select 'user' as kind, id, kind as user_kind, organization_id, is_active from users where id = any(${[...new Set(userIds)]}::uuid[])
+        union all
+        select 'team', id, null, null, null from teams where id = any(${[...new Set(teamIds)]}::uuid[])`.execute(executor)
+    : await sql<Row>`select 'user' as kind, id, kind as user_kind, organization_id, is_active from users where id = any(${[...new Set(userIds)]}::uuid[])`.execute(executor);
   const users = new Map<string, { id: string; kind: 'agent' | 'contact'; organizationId: string | null; isActive: boolean }>();
   const teams = new Set<string>();
   for (const row of result.rows) {
@@ -167,6 +171,13 @@ export async function findCreationFacts(
     else users.set(row.id, { id: row.id, kind: row.user_kind!, organizationId: row.organization_id, isActive: row.is_active! });
   }
   return { users, teams };
+}
+
+/** The cases among these ids that exist (any order): for handlers that glance at a batch of events. */
+export async function findTickets(executor: Executor, ids: readonly string[]): Promise<Ticket[]> {
+  if (ids.length === 0) return [];
+  const result = await sql<TicketRow>`select * from tickets where id = any(${[...new Set(ids)]}::uuid[])`.execute(executor);
+  return result.rows.map(toTicket);
 }
 
 export async function findTicket(executor: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<TicketWithAccess | undefined> {
