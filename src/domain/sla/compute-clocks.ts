@@ -28,7 +28,7 @@
  * - `computeClocks` gives what is stored; `explainClocks` the same clocks with their explanation
  *   (built on demand for one case: the API, the timer's notices), which is never stored.
  */
-import { addBusinessTime, businessTimeBetween, nextBusinessMoment } from './business-time.ts';
+import { addBusinessMinutesEach, addBusinessTime, businessTimeBetween, nextBusinessMoment } from './business-time.ts';
 import { isTwentyFourSeven, type BusinessDuration, type Pause } from './calendar.types.ts';
 import { explainClock } from './explain-clock.ts';
 import {
@@ -53,6 +53,17 @@ type Walk = { segments: StatusSegment[]; initialPriority: SlaPriority; priorityC
 const TARGET_KEYS: Record<SlaClockKind, keyof SlaTargetSet> = { 'first-response': 'firstResponse', 'next-response': 'nextResponse', resolution: 'resolution' };
 const isDone = (status: string) => DONE_STATUSES.includes(status);
 const floorToSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
+
+const thresholdsByList = new WeakMap<readonly number[], readonly number[]>();
+/** The warning thresholds of a policy, distinct, between 0 and 100 exclusive, ascending (computed once per list). */
+function warningThresholdsOf(policy: ClockPolicy): readonly number[] {
+  let thresholds = thresholdsByList.get(policy.warningThresholds);
+  if (!thresholds) {
+    thresholds = [...new Set(policy.warningThresholds)].filter((t) => t > 0 && t < BREACH_THRESHOLD).sort((a, b) => a - b);
+    thresholdsByList.set(policy.warningThresholds, thresholds);
+  }
+  return thresholds;
+}
 
 /** Replays the history: status segments, priority changes and the span of every clock. */
 function walkHistory(history: readonly CaseEvent[], now: Date): Walk {
@@ -147,12 +158,14 @@ function computeClock(policy: ClockPolicy, walk: Walk, span: ClockSpan, now: Dat
   const isBreached = floorToSecond(end.getTime()) > due;
   const isPaused = pauseSpans.some((pause) => pause.isOngoing);
   const state = span.stoppedAt ? 'met' : isBreached ? 'breached' : isPaused ? 'paused' : 'running';
-  const thresholds = [...new Set(policy.warningThresholds)].filter((t) => t > 0 && t < BREACH_THRESHOLD).sort((a, b) => a - b);
+  const thresholds = warningThresholdsOf(policy);
   // Warning moments matter only while the clock can still warn (a stopped clock is never checked).
-  const checkpoints: Checkpoint[] = [
-    ...(state === 'met' ? [] : thresholds.map((threshold) => ({ threshold, at: addBusinessTime(calendar, startedAt, { minutes: (targetSeconds * threshold) / 100 / 60 }, pauses) }))),
-    { threshold: BREACH_THRESHOLD, at: new Date(due + 1000) },
-  ];
+  const checkpoints: Checkpoint[] = [];
+  if (state !== 'met' && thresholds.length > 0) {
+    const moments = addBusinessMinutesEach(calendar, startedAt, thresholds.map((threshold) => (targetSeconds * threshold) / 100 / 60), pauses);
+    for (let index = 0; index < thresholds.length; index++) checkpoints.push({ threshold: thresholds[index]!, at: moments[index]! });
+  }
+  checkpoints.push({ threshold: BREACH_THRESHOLD, at: new Date(due + 1000) });
   const nextCheckAt = state === 'running' ? (checkpoints.find((checkpoint) => checkpoint.at.getTime() > now.getTime())?.at ?? null) : null;
   const clock: SlaClock = { kind: span.kind, cycle: span.cycle, state, targetSeconds, startedAt, dueAt, stoppedAt: span.stoppedAt, businessSeconds, isBreached, nextCheckAt, checkpoints };
   if (!firstMoments) return clock;

@@ -18,7 +18,7 @@ import { resolveSlaPolicy } from '../plans/index.ts';
 import { createPolicyCache, type PolicyCache } from './clock-policy.ts';
 import { computeClocks } from './compute-clocks.ts';
 import { loadCaseBatch, setCasePlan, type CaseHistory } from './sla-history.repo.ts';
-import { deleteClocks, writeClocks, type ClockRecord, type ClockWrite, type StoredClock } from './sla.repo.ts';
+import { deleteClocks, isUnchanged, writeClocks, type ClockRecord, type ClockWrite, type StoredClock } from './sla.repo.ts';
 import type { SlaClock } from './sla.types.ts';
 
 export type RecomputeResult = { cases: number; clocks: number; written: number; removed: number };
@@ -91,7 +91,8 @@ export type RecomputePhases = { load: number; compute: number; write: number };
  * Recomputes and stores the clocks of a batch of cases inside the caller's transaction, in a
  * fixed number of statements whatever the batch size: lock the case rows and read them, read
  * their histories and their stored clocks (one statement), compute in process, then one
- * set-based update of the stored clocks that changed (plus an insert for new clocks and a delete
+ * set-based update of the stored clocks that changed (compared in process first: unchanged rows are
+ * not even sent) (plus an insert for new clocks and a delete
  * for clocks the case no longer has, when there are any).
  */
 export async function recomputeCaseBatch(
@@ -111,6 +112,7 @@ export async function recomputeCaseBatch(
   spent('load');
   const resolvedPolicies: ResolvedPolicies = new Map();
   const writes: ClockWrite[] = [];
+  let clocks = 0;
   const kept = new Set<StoredClock>();
   for (const history of histories.values()) {
     const ticketId = history.ticket.id;
@@ -126,7 +128,10 @@ export async function recomputeCaseBatch(
     for (const clock of computeClocks(policy.clock, history.events, at)) {
       const current = storedOfCase?.find((candidate) => candidate.kind === clock.kind && candidate.cycle === clock.cycle);
       if (current) kept.add(current);
-      writes.push({ id: current?.id, ticketId, clock, nextCheckAt: plannedCheck(clock, current?.notices ?? NO_NOTICES, at), computedAt: at });
+      const write: ClockWrite = { id: current?.id, ticketId, clock, nextCheckAt: plannedCheck(clock, current?.notices ?? NO_NOTICES, at), computedAt: at };
+      clocks++;
+      // A stored row that would not change is not sent at all (most rows after a calendar change).
+      if (!current || !isUnchanged(current, write)) writes.push(write);
     }
   }
   // Stored clocks the cases no longer have: all of a case without a plan, next-response cycles beyond the last.
@@ -136,7 +141,7 @@ export async function recomputeCaseBatch(
   const removed = await deleteClocks(tx, stale);
   const written = await writeClocks(tx, writes);
   spent('write');
-  return { cases: histories.size, clocks: writes.length, written, removed };
+  return { cases: histories.size, clocks, written, removed };
 }
 
 /** Recomputes one case's clocks (the outbox handler and tests call this). */

@@ -24,7 +24,14 @@ function clockColumns(record: ClockRecord) {
   };
 }
 
-export type StoredClock = { id: string; ticketId: string; kind: SlaClockKind; cycle: number; notices: Set<number> };
+/**
+ * A stored clock: its key, the thresholds already noticed and the values of its compared columns
+ * as stored (`values`, in the order of COMPARED; instants as epoch milliseconds, fractional when
+ * the stored instant is not on a whole millisecond), so that a recomputation sends only the clocks
+ * whose values change.
+ */
+export type StoredClock = { id: string; ticketId: string; kind: SlaClockKind; cycle: number; notices: Set<number>; values: readonly StoredValue[] };
+type StoredValue = string | number | boolean | null;
 /** The stored clocks of some cases, by case id (a case has a handful: no composite string keys to build and hash). */
 export type StoredClocks = Map<string, StoredClock[]>;
 
@@ -55,23 +62,27 @@ export async function loadStoredClocks(executor: Executor, ticketIds: readonly s
   return toStoredClocks(found.rows[0]?.clocks ?? null);
 }
 
-/** One stored clock as read: id, case, kind, cycle, noticed thresholds. */
-export type StoredClockRow = [id: string, ticketId: string, kind: SlaClockKind, cycle: number, notices: number[] | null];
+/** One stored clock as read: id, case, kind, cycle, noticed thresholds, then the COMPARED columns. */
+export type StoredClockRow = [id: string, ticketId: string, kind: SlaClockKind, cycle: number, notices: number[] | null, ...values: StoredValue[]];
 
 /**
- * The stored clocks of the cases with their noticed thresholds as ONE json value (a scalar
- * subquery, so a caller can read it in the same statement as something else).
+ * The stored clocks of the cases with their noticed thresholds and compared columns as ONE json
+ * value (a scalar subquery, so a caller can read it in the same statement as something else).
+ * Instants are read as `extract(epoch) * 1000`, an exact decimal: a whole number of milliseconds
+ * for what a recomputation writes, a fraction for anything finer (which then never compares equal).
  */
 export function storedClocksJson(ids: RawBuilder<unknown>) {
-  return sql<StoredClockRow[] | null>`(select json_agg(json_build_array(c.id, c.ticket_id, c.kind, c.cycle, (select json_agg(n.threshold) from sla_notices n where n.clock_id = c.id)))
+  const values = COMPARED_COLUMNS.map(([column, type]) => (type === 'timestamptz' ? `extract(epoch from c.${column}) * 1000` : `c.${column}`)).join(', ');
+  return sql<StoredClockRow[] | null>`(select json_agg(json_build_array(c.id, c.ticket_id, c.kind, c.cycle, (select json_agg(n.threshold) from sla_notices n where n.clock_id = c.id), ${sql.raw(values)}))
     from sla_clocks c where c.ticket_id = any(${ids}))`;
 }
 
 /** The stored clocks read by `storedClocksJson`, by case. */
 export function toStoredClocks(rows: StoredClockRow[] | null): StoredClocks {
   const result: StoredClocks = new Map();
-  for (const [id, ticketId, kind, cycle, notices] of rows ?? []) {
-    const clock: StoredClock = { id, ticketId, kind, cycle, notices: new Set(notices ?? []) };
+  for (const row of rows ?? []) {
+    const [id, ticketId, kind, cycle, notices] = row;
+    const clock: StoredClock = { id, ticketId, kind, cycle, notices: new Set(notices ?? []), values: row.slice(5) as StoredValue[] };
     const clocks = result.get(ticketId);
     if (clocks) clocks.push(clock);
     else result.set(ticketId, [clock]);
@@ -106,7 +117,31 @@ const BY_ID: readonly Column[] = [['id', 'uuid', (write) => write.id], ...WRITTE
 const BY_KEY: readonly Column[] = [['ticket_id', 'uuid', (write) => write.ticketId], ['kind', 'text', (write) => write.clock.kind], ['cycle', 'integer', (write) => write.clock.cycle], ...WRITTEN];
 const COLUMNS = WRITTEN.map(([column]) => column);
 /** Compared to tell whether a row changes (all written columns but computed_at). */
-const COMPARED = COLUMNS.filter((column) => column !== 'computed_at');
+const COMPARED_COLUMNS = WRITTEN.filter(([column]) => column !== 'computed_at');
+const COMPARED = COMPARED_COLUMNS.map(([column]) => column);
+
+/**
+ * True when storing this computed clock would change nothing in its stored row: every compared
+ * column, as it would be written (instants to the millisecond, integers truncated), equals the
+ * stored value. The UPDATE keeps its own `is distinct from` test; this only spares sending,
+ * looking up and comparing the rows a recomputation leaves as they are (most of them).
+ */
+export function isUnchanged(stored: StoredClock, write: ClockWrite): boolean {
+  const values = stored.values;
+  for (let index = 0; index < COMPARED_COLUMNS.length; index++) {
+    const [, type, value] = COMPARED_COLUMNS[index]!;
+    const cell = value(write);
+    const was = values[index];
+    if (cell === null || cell === undefined) {
+      if (was !== null) return false;
+    } else if (type === 'timestamptz') {
+      if (was !== (cell as Date).getTime()) return false;
+    } else if (type === 'integer') {
+      if (was !== Math.trunc(cell as number)) return false;
+    } else if (was !== cell) return false;
+  }
+  return true;
+}
 const WRITE_CHUNK = 5000;
 
 /**
