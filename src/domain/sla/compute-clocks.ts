@@ -65,11 +65,23 @@ function warningThresholdsOf(policy: ClockPolicy): readonly number[] {
   return thresholds;
 }
 
+function stop(span: ClockSpan | undefined, at: Date, reason: StopReason): void {
+  if (span && span.stoppedAt === null) Object.assign(span, { stoppedAt: at, stopReason: reason });
+}
+
+/** The next-response cycle still running, if any (only the latest can run). */
+function runningCycle(cycles: readonly ClockSpan[]): ClockSpan | undefined {
+  for (const span of cycles) if (span.stoppedAt === null) return span;
+  return undefined;
+}
+
 /** Replays the history: status segments, priority changes and the span of every clock. */
 function walkHistory(history: readonly CaseEvent[], now: Date): Walk {
   const created = history[0];
   if (!created || created.type !== 'created' || !created.status || !created.priority) throw new RangeError('a case history starts with a created event carrying status and priority');
-  const events = [created, ...history.slice(1).filter((event) => event.at.getTime() <= now.getTime())];
+  const events = [created];
+  const nowMs = now.getTime();
+  for (let index = 1; index < history.length; index++) if (history[index]!.at.getTime() <= nowMs) events.push(history[index]!);
   let status = created.status;
   let priority = created.priority;
   const segments: StatusSegment[] = [{ from: created.at, to: null, status }];
@@ -77,11 +89,8 @@ function walkHistory(history: readonly CaseEvent[], now: Date): Walk {
   const firstResponse: ClockSpan = { kind: 'first-response', cycle: 1, startedAt: created.at, stoppedAt: null, stopReason: null };
   const resolution: ClockSpan = { kind: 'resolution', cycle: 1, startedAt: created.at, stoppedAt: null, stopReason: null };
   const cycles: ClockSpan[] = [];
-  const stop = (span: ClockSpan | undefined, at: Date, reason: StopReason) => {
-    if (span && span.stoppedAt === null) Object.assign(span, { stoppedAt: at, stopReason: reason });
-  };
-  const runningCycle = () => cycles.find((span) => span.stoppedAt === null);
-  for (const event of events.slice(1)) {
+  for (let index = 1; index < events.length; index++) {
+    const event = events[index]!;
     if (event.type === 'status' && event.status !== undefined && event.status !== status) {
       const wasDone = isDone(status);
       status = event.status;
@@ -89,16 +98,16 @@ function walkHistory(history: readonly CaseEvent[], now: Date): Walk {
       segments.push({ from: event.at, to: null, status });
       if (!wasDone && isDone(status)) {
         stop(firstResponse, event.at, 'solved');
-        stop(runningCycle(), event.at, 'solved');
+        stop(runningCycle(cycles), event.at, 'solved');
       }
     } else if (event.type === 'priority' && event.priority !== undefined && event.priority !== priority) {
       priorityChanges.push({ at: event.at, from: priority, to: event.priority });
       priority = event.priority;
     } else if (event.type === 'agent-public-reply') {
       if (firstResponse.stoppedAt === null) stop(firstResponse, event.at, 'agent-public-reply');
-      else stop(runningCycle(), event.at, 'agent-public-reply');
+      else stop(runningCycle(cycles), event.at, 'agent-public-reply');
     } else if (event.type === 'customer-public-reply') {
-      if (firstResponse.stoppedAt !== null && !runningCycle() && !isDone(status)) {
+      if (firstResponse.stoppedAt !== null && !runningCycle(cycles) && !isDone(status)) {
         cycles.push({ kind: 'next-response', cycle: cycles.length + 1, startedAt: event.at, stoppedAt: null, stopReason: null });
       }
     }

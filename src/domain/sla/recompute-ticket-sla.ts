@@ -23,6 +23,7 @@ import type { SlaClock } from './sla.types.ts';
 
 export type RecomputeResult = { cases: number; clocks: number; written: number; removed: number };
 const NO_NOTICES: ReadonlySet<number> = new Set();
+const NO_STORED: readonly StoredClock[] = [];
 
 /**
  * When the timer must look at a clock: the earliest checkpoint already crossed but not yet
@@ -126,7 +127,13 @@ export async function recomputeCaseBatch(
     const at = historyNow(history, now);
     const storedOfCase = stored.get(ticketId);
     for (const clock of computeClocks(policy.clock, history.events, at)) {
-      const current = storedOfCase?.find((candidate) => candidate.kind === clock.kind && candidate.cycle === clock.cycle);
+      let current: StoredClock | undefined;
+      for (const candidate of storedOfCase ?? NO_STORED) {
+        if (candidate.kind === clock.kind && candidate.cycle === clock.cycle) {
+          current = candidate;
+          break;
+        }
+      }
       if (current) kept.add(current);
       const write: ClockWrite = { id: current?.id, ticketId, clock, nextCheckAt: plannedCheck(clock, current?.notices ?? NO_NOTICES, at), computedAt: at };
       clocks++;

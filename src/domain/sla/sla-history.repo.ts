@@ -34,6 +34,9 @@ const afterOf = (change: unknown): unknown => (change && typeof change === 'obje
 /** Same instant: creation first, then status and priority changes, then replies (a reply that reopens comes after the reopen). */
 const RANK: Record<CaseEvent['type'], number> = { created: 0, status: 1, priority: 1, 'agent-public-reply': 2, 'customer-public-reply': 2 };
 
+const byTimeThenRank = (a: CaseEvent, b: CaseEvent) => a.at.getTime() - b.at.getTime() || RANK[a.type] - RANK[b.type];
+const NO_ROWS: AuditRow[] = [];
+
 /** A case row as read: id, number, organisation, requester, assignee, team, priority, status, plan, open, created_at in epoch ms. */
 type TicketRow = [string, number, string, string, string | null, string | null, string, string, string | null, boolean, number];
 
@@ -88,43 +91,45 @@ async function readCases(executor: Executor, ticketIds: readonly string[], lock:
   }
   for (const [id, number, organizationId, requesterId, assigneeId, teamId, priority, status, planId, isOpen, createdAt] of tickets) {
     const ticket: SlaCase = { id, number, organizationId, requesterId, assigneeId, teamId, priority: priority as SlaPriority, status, planId, isOpen, createdAt: new Date(createdAt) };
-    const ranked: Array<{ event: CaseEvent; order: number }> = [];
+    // The events after the creation, pushed in audit order.
+    const events: CaseEvent[] = [];
     let initial: { status?: string; priority?: SlaPriority } | undefined;
     let appliedPolicy: AppliedPolicy | null = null;
     let firstStatus: { before?: string } | undefined;
     let firstPriority: { before?: SlaPriority } | undefined;
-    (byTicket.get(id) ?? []).forEach(([, action, epochMs, changed], order) => {
+    for (const [, action, epochMs, changed] of byTicket.get(id) ?? NO_ROWS) {
       const changes = (changed ?? {}) as Record<string, unknown>;
       // Without a creation row (imported cases), the first recorded change tells the initial values.
       if (firstStatus === undefined && afterOf(changes.status) !== undefined) firstStatus = changes.status as { before?: string };
       if (firstPriority === undefined && afterOf(changes.priority) !== undefined) firstPriority = changes.priority as { before?: SlaPriority };
-      const at = new Date(epochMs);
       if (action === 'ticket.created') {
         initial = { status: typeof changes.status === 'string' ? changes.status : undefined, priority: isPriority(changes.priority) ? changes.priority : undefined };
-        return;
+        continue;
       }
       if (POLICY_ACTIONS.includes(action)) {
         appliedPolicy = { planId: typeof changes.planId === 'string' ? changes.planId : null, organizationId: String(changes.organizationId ?? ticket.organizationId) };
-        return;
+        continue;
       }
+      const at = new Date(epochMs);
       const status = afterOf(changes.status);
-      if (typeof status === 'string') ranked.push({ event: { at, type: 'status', status }, order });
+      if (typeof status === 'string') events.push({ at, type: 'status', status });
       const priority = afterOf(changes.priority);
-      if (isPriority(priority)) ranked.push({ event: { at, type: 'priority', priority }, order });
+      if (isPriority(priority)) events.push({ at, type: 'priority', priority });
       if (action === 'reply.added' && changes.internal !== true) {
         const kind = authorKind.get(String(changes.messageId));
-        if (kind === 'agent') ranked.push({ event: { at, type: 'agent-public-reply' }, order });
-        if (kind === 'contact') ranked.push({ event: { at, type: 'customer-public-reply' }, order });
+        if (kind === 'agent') events.push({ at, type: 'agent-public-reply' });
+        if (kind === 'contact') events.push({ at, type: 'customer-public-reply' });
       }
-    });
-    ranked.sort((a, b) => a.event.at.getTime() - b.event.at.getTime() || RANK[a.event.type] - RANK[b.event.type] || a.order - b.order);
-    const created: CaseEvent = {
+    }
+    // By time, then rank; the sort is stable, so events of the same instant and rank keep their audit order.
+    if (events.length > 1) events.sort(byTimeThenRank);
+    events.unshift({
       at: ticket.createdAt,
       type: 'created',
       status: initial?.status ?? firstStatus?.before ?? ticket.status,
       priority: initial?.priority ?? firstPriority?.before ?? ticket.priority,
-    };
-    result.set(id, { ticket, events: [created, ...ranked.map((entry) => entry.event)], appliedPolicy });
+    });
+    result.set(id, { ticket, events, appliedPolicy });
   }
   return { histories: result, stored: toStoredClocks(historyResult.rows[0]?.clocks ?? null) };
 }

@@ -30,7 +30,8 @@ function clockColumns(record: ClockRecord) {
  * the stored instant is not on a whole millisecond), so that a recomputation sends only the clocks
  * whose values change.
  */
-export type StoredClock = { id: string; ticketId: string; kind: SlaClockKind; cycle: number; notices: Set<number>; values: readonly StoredValue[] };
+export type StoredClock = { id: string; ticketId: string; kind: SlaClockKind; cycle: number; notices: ReadonlySet<number>; values: readonly StoredValue[] };
+const NO_NOTICES: ReadonlySet<number> = new Set();
 type StoredValue = string | number | boolean | null;
 /** The stored clocks of some cases, by case id (a case has a handful: no composite string keys to build and hash). */
 export type StoredClocks = Map<string, StoredClock[]>;
@@ -82,7 +83,7 @@ export function toStoredClocks(rows: StoredClockRow[] | null): StoredClocks {
   const result: StoredClocks = new Map();
   for (const row of rows ?? []) {
     const [id, ticketId, kind, cycle, notices] = row;
-    const clock: StoredClock = { id, ticketId, kind, cycle, notices: new Set(notices ?? []), values: row.slice(5) as StoredValue[] };
+    const clock: StoredClock = { id, ticketId, kind, cycle, notices: notices ? new Set(notices) : NO_NOTICES, values: row.slice(5) as StoredValue[] };
     const clocks = result.get(ticketId);
     if (clocks) clocks.push(clock);
     else result.set(ticketId, [clock]);
