@@ -17,7 +17,7 @@ import { recordAudit } from '../../platform/audit.ts';
 import { resolveSlaPolicy } from '../plans/index.ts';
 import { createPolicyCache, type PolicyCache } from './clock-policy.ts';
 import { computeClocks } from './compute-clocks.ts';
-import { loadCaseBatch, setCasePlan, type CaseHistory } from './sla-history.repo.ts';
+import { loadCaseBatch, setCasePlan, type CaseHistory, type SlaCaseCore } from './sla-history.repo.ts';
 import { deleteClocks, isUnchanged, writeClocks, type ClockRecord, type ClockWrite, type StoredClock } from './sla.repo.ts';
 import type { SlaClock } from './sla.types.ts';
 
@@ -47,7 +47,7 @@ export function toClockRecord(ticketId: string, clock: SlaClock, nextCheckAt: Da
  * a recorded event is never "in the future" of the case (an app clock a little behind must not
  * make a recomputation ignore the reply that triggered it).
  */
-export function historyNow(history: CaseHistory, now: Date): Date {
+export function historyNow(history: CaseHistory<SlaCaseCore>, now: Date): Date {
   const last = history.events.reduce((latest, event) => Math.max(latest, event.at.getTime()), 0);
   return last > now.getTime() ? new Date(last) : now;
 }
@@ -56,7 +56,7 @@ export function historyNow(history: CaseHistory, now: Date): Date {
 type ResolvedPolicies = Map<string, ReturnType<typeof resolveSlaPolicy>>;
 
 /** The plan the case runs under, applying or re-resolving it (and recording that) when needed. */
-async function applyPolicy(tx: Executor, history: CaseHistory, policies: PolicyCache, now: Date, resolvedPolicies: ResolvedPolicies): Promise<string | null> {
+async function applyPolicy(tx: Executor, history: CaseHistory<SlaCaseCore>, policies: PolicyCache, now: Date, resolvedPolicies: ResolvedPolicies): Promise<string | null> {
   const { ticket, appliedPolicy } = history;
   const organizationChanged = appliedPolicy !== null && appliedPolicy.organizationId !== ticket.organizationId;
   const audit = (action: string, changes: Record<string, unknown>) =>

@@ -22,9 +22,12 @@ export type SlaCase = {
   createdAt: Date;
 };
 
+/** What a recomputation reads of a case row: the fields the policy and the clocks depend on. */
+export type SlaCaseCore = Pick<SlaCase, 'id' | 'organizationId' | 'priority' | 'status' | 'planId' | 'createdAt'>;
+
 /** The policy the case was last given by the SLA context (audit `sla.policy-applied`/`-changed`). */
 export type AppliedPolicy = { planId: string | null; organizationId: string };
-export type CaseHistory = { ticket: SlaCase; events: CaseEvent[]; appliedPolicy: AppliedPolicy | null };
+export type CaseHistory<Case extends SlaCaseCore = SlaCase> = { ticket: Case; events: CaseEvent[]; appliedPolicy: AppliedPolicy | null };
 
 const POLICY_ACTIONS = ['sla.policy-applied', 'sla.policy-changed'];
 /** One history row as read: ticket id, action, created_at in epoch milliseconds, changes. */
@@ -39,6 +42,8 @@ const NO_ROWS: AuditRow[] = [];
 
 /** A case row as read: id, number, organisation, requester, assignee, team, priority, status, plan, open, created_at in epoch ms. */
 type TicketRow = [string, number, string, string, string | null, string | null, string, string, string | null, boolean, number];
+/** A case row as a recomputation reads it: id, organisation, priority, status, plan, created_at in epoch ms. */
+type CoreTicketRow = [string, string, string, string, string | null, number];
 
 /**
  * Cases with their history, for clock computation; missing ids are absent from the map. Two
@@ -49,26 +54,45 @@ type TicketRow = [string, number, string, string, string | null, string | null, 
  * as lockCases does, so the history statement sees every change committed before the lock.
  */
 export async function loadCaseHistories(executor: Executor, ticketIds: readonly string[], options: { lock?: boolean } = {}): Promise<Map<string, CaseHistory>> {
-  return (await readCases(executor, ticketIds, options.lock ?? false, false)).histories;
+  if (ticketIds.length === 0) return new Map();
+  const ids = uuidArray([...new Set(ticketIds)]);
+  const found = await sql<{ tickets: TicketRow[] | null }>`
+    select json_agg(json_build_array(t.id, t.number, t.organization_id, t.requester_id, t.assignee_id, t.team_id, t.priority, t.status, t.plan_id, t.is_open, floor(extract(epoch from t.created_at) * 1000))) as tickets
+    from (select id, number, organization_id, requester_id, assignee_id, team_id, priority, status, plan_id, is_open, created_at
+          from tickets where id = any(${ids}) order by id ${sql.raw(options.lock ? 'for no key update' : '')}) t`.execute(executor);
+  const tickets = (found.rows[0]?.tickets ?? []).map(
+    ([id, number, organizationId, requesterId, assigneeId, teamId, priority, status, planId, isOpen, createdAt]): SlaCase => ({
+      id, number, organizationId, requesterId, assigneeId, teamId, priority: priority as SlaPriority, status, planId, isOpen, createdAt: new Date(createdAt),
+    }),
+  );
+  return (await readHistories(executor, ids, tickets, false)).histories;
 }
 
 /**
- * A batch to recompute: the case rows locked (FOR NO KEY UPDATE, in id order) and read, then in
- * ONE more statement their histories and their stored clocks (with the thresholds noticed).
+ * A batch to recompute: the case rows locked (FOR NO KEY UPDATE, in id order) and read (only the
+ * fields a recomputation uses), then in ONE more statement their histories and their stored
+ * clocks (with the thresholds noticed).
  */
-export async function loadCaseBatch(executor: Executor, ticketIds: readonly string[]): Promise<{ histories: Map<string, CaseHistory>; stored: StoredClocks }> {
-  return readCases(executor, ticketIds, true, true);
+export async function loadCaseBatch(executor: Executor, ticketIds: readonly string[]): Promise<{ histories: Map<string, CaseHistory<SlaCaseCore>>; stored: StoredClocks }> {
+  if (ticketIds.length === 0) return { histories: new Map(), stored: new Map() };
+  const ids = uuidArray([...new Set(ticketIds)]);
+  const found = await sql<{ tickets: CoreTicketRow[] | null }>`
+    select json_agg(json_build_array(t.id, t.organization_id, t.priority, t.status, t.plan_id, floor(extract(epoch from t.created_at) * 1000))) as tickets
+    from (select id, organization_id, priority, status, plan_id, created_at from tickets where id = any(${ids}) order by id for no key update) t`.execute(executor);
+  const tickets = (found.rows[0]?.tickets ?? []).map(
+    ([id, organizationId, priority, status, planId, createdAt]): SlaCaseCore => ({ id, organizationId, priority: priority as SlaPriority, status, planId, createdAt: new Date(createdAt) }),
+  );
+  return readHistories(executor, ids, tickets, true);
 }
 
-async function readCases(executor: Executor, ticketIds: readonly string[], lock: boolean, withClocks: boolean): Promise<{ histories: Map<string, CaseHistory>; stored: StoredClocks }> {
-  const result = new Map<string, CaseHistory>();
-  if (ticketIds.length === 0) return { histories: result, stored: new Map() };
-  const ids = uuidArray([...new Set(ticketIds)]);
-  const ticketResult = await sql<{ tickets: TicketRow[] | null }>`
-    select json_agg(json_build_array(t.id, t.number, t.organization_id, t.requester_id, t.assignee_id, t.team_id, t.priority, t.status, t.plan_id, t.is_open, floor(extract(epoch from t.created_at) * 1000))) as tickets
-    from (select id, number, organization_id, requester_id, assignee_id, team_id, priority, status, plan_id, is_open, created_at
-          from tickets where id = any(${ids}) order by id ${sql.raw(lock ? 'for no key update' : '')}) t`.execute(executor);
-  const tickets = ticketResult.rows[0]?.tickets ?? [];
+/** The histories of the cases read (and their stored clocks, `withClocks`), in one statement. */
+async function readHistories<Case extends SlaCaseCore>(
+  executor: Executor,
+  ids: ReturnType<typeof uuidArray>,
+  tickets: readonly Case[],
+  withClocks: boolean,
+): Promise<{ histories: Map<string, CaseHistory<Case>>; stored: StoredClocks }> {
+  const result = new Map<string, CaseHistory<Case>>();
   if (tickets.length === 0) return { histories: result, stored: new Map() };
   const historyResult = await sql<{ audits: AuditRow[] | null; authors: Array<[messageId: string, kind: string | null]> | null; clocks: StoredClockRow[] | null }>`
     select
@@ -89,8 +113,8 @@ async function readCases(executor: Executor, ticketIds: readonly string[], lock:
     if (list) list.push(row);
     else byTicket.set(row[0], [row]);
   }
-  for (const [id, number, organizationId, requesterId, assigneeId, teamId, priority, status, planId, isOpen, createdAt] of tickets) {
-    const ticket: SlaCase = { id, number, organizationId, requesterId, assigneeId, teamId, priority: priority as SlaPriority, status, planId, isOpen, createdAt: new Date(createdAt) };
+  for (const ticket of tickets) {
+    const id = ticket.id;
     // The events after the creation, pushed in audit order.
     const events: CaseEvent[] = [];
     let initial: { status?: string; priority?: SlaPriority } | undefined;
