@@ -25,11 +25,11 @@ function clockColumns(record: ClockRecord) {
 }
 
 /**
- * A stored clock: its key, the thresholds already noticed and the values of its compared columns
- * as stored (`values`, in the order of COMPARED; instants as epoch seconds), so that a recomputation sends only the clocks
- * whose values change.
+ * A stored clock: its key, the thresholds already noticed and the row as read (`values`: after the
+ * key and the notices, its compared columns as stored, in the order of COMPARED; instants as epoch
+ * seconds), so that a recomputation sends only the clocks whose values change.
  */
-export type StoredClock = { id: string; ticketId: string; kind: SlaClockKind; cycle: number; notices: ReadonlySet<number>; values: readonly StoredValue[] };
+export type StoredClock = { id: string; ticketId: string; kind: SlaClockKind; cycle: number; notices: ReadonlySet<number>; values: StoredClockRow };
 const NO_NOTICES: ReadonlySet<number> = new Set();
 type StoredValue = string | number | boolean | null;
 /** The stored clocks of some cases, by case id (a case has a handful: no composite string keys to build and hash). */
@@ -62,7 +62,7 @@ export async function loadStoredClocks(executor: Executor, ticketIds: readonly s
   return toStoredClocks(found.rows[0]?.clocks ?? null);
 }
 
-/** One stored clock as read: id, case, kind, cycle, noticed thresholds, then the COMPARED columns. */
+/** One stored clock as read: id, case, kind, cycle, noticed thresholds (an array, maybe empty), then the COMPARED columns. */
 export type StoredClockRow = [id: string, ticketId: string, kind: SlaClockKind, cycle: number, notices: number[] | null, ...values: StoredValue[]];
 
 /**
@@ -78,7 +78,7 @@ export type StoredClockRow = [id: string, ticketId: string, kind: SlaClockKind, 
  */
 export function storedClocksJson(ids: RawBuilder<unknown>) {
   const values = COMPARED_COLUMNS.map(([column, type]) => (type === 'timestamptz' ? `date_part('epoch', c.${column})` : `c.${column}`)).join(', ');
-  return sql<StoredClockRow[] | null>`(select json_agg(json_build_array(c.id, c.ticket_id, c.kind, c.cycle, (select json_agg(n.threshold) from sla_notices n where n.clock_id = c.id), ${sql.raw(values)}))
+  return sql<StoredClockRow[] | null>`(select json_agg(json_build_array(c.id, c.ticket_id, c.kind, c.cycle, array(select n.threshold from sla_notices n where n.clock_id = c.id), ${sql.raw(values)}))
     from sla_clocks c where c.ticket_id = any(${ids}))`;
 }
 
@@ -87,7 +87,7 @@ export function toStoredClocks(rows: StoredClockRow[] | null): StoredClocks {
   const result: StoredClocks = new Map();
   for (const row of rows ?? []) {
     const [id, ticketId, kind, cycle, notices] = row;
-    const clock: StoredClock = { id, ticketId, kind, cycle, notices: notices ? new Set(notices) : NO_NOTICES, values: row.slice(5) as StoredValue[] };
+    const clock: StoredClock = { id, ticketId, kind, cycle, notices: notices && notices.length > 0 ? new Set(notices) : NO_NOTICES, values: row };
     const clocks = result.get(ticketId);
     if (clocks) clocks.push(clock);
     else result.set(ticketId, [clock]);
@@ -133,7 +133,7 @@ const COMPARED = COMPARED_COLUMNS.map(([column]) => column);
  */
 export function isUnchanged(stored: StoredClock, write: ClockWrite): boolean {
   // Spelled out column by column (this runs for every clock of a bulk recomputation); the order is COMPARED's.
-  const [state, targetSeconds, startedAt, dueAt, stoppedAt, businessSeconds, isBreached, nextCheckAt] = stored.values;
+  const [, , , , , state, targetSeconds, startedAt, dueAt, stoppedAt, businessSeconds, isBreached, nextCheckAt] = stored.values;
   const { clock } = write;
   return (
     state === clock.state &&
