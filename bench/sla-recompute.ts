@@ -244,16 +244,19 @@ with a customer answer (a next-response cycle), and their clocks, bulk-loaded in
 to the calendar and the clocks of every open case are recomputed from their history (\`recomputeOpenSlaClocks\`, what \`casebook sla recompute\`
 and a calendar change run; the calendar-change handler runs 1 batch at a time, the command 4 on PostgreSQL): pages of ${fmt(batchSize)} cases in
 case-number (creation) order, ${concurrency} in flight, each one transaction of a fixed number of statements whatever its size — lock and read
-the case rows (\`FOR NO KEY UPDATE\`, in id order), read their history (audit rows and the kind of author of their public messages, one
-statement) and their stored clocks with the noticed thresholds, the ids as one array parameter, index lookups only and every result
-as one JSON value; compute in process with \`computeClocks\`, the function the per-event handler and the timer use; then one
-\`UPDATE … FROM unnest(one array per column)\` that leaves unchanged rows alone (plus an insert for new clocks).
+the case rows (\`FOR NO KEY UPDATE\`, in id order; only the fields the clocks depend on), read their history (audit rows and the kind
+of author of their public messages, one statement) and their stored clocks with the noticed thresholds and the stored values, the ids as
+one array parameter, index lookups only and every result as one JSON value; compute in process with \`computeClocks\`, the function the
+per-event handler and the timer use; compare each computed clock with its stored values in process; then one
+\`UPDATE … FROM unnest(one array per column)\` of only the clocks that change (it still leaves alone a row that turns out unchanged),
+plus an insert for new clocks.
 A clock row holds only what the timer, the queues, the reports and the metrics read (state, target, start, due, stop, consumed
 business seconds, breach flag, next check: about 100 bytes). The explanation of a clock (plan, calendar, pauses, events, readable
 lines) is not stored: \`GET /api/v1/tickets/:id/sla\` builds it on demand for the case with \`explainClocks\`, the same computation.
 The bulk-loaded clocks are placeholders: a first recomputation, before the holiday, replaces them all (every clock row differs and
 is rewritten: the worst case, timed below). Then the holiday is added and the recomputation it triggers is timed: it locks, reads and
-computes every open case and writes the clocks whose values the holiday moves (the others, e.g. met first responses, are unchanged).
+computes every open case and writes the clocks whose values the holiday moves (the others, e.g. met first responses, are unchanged
+and not even sent).
 
 | step | rows | seconds | rows/s | CPU (Node + PostgreSQL) |
 |---|---|---|---|---|
@@ -265,8 +268,10 @@ Where the time goes (phases summed over the ${concurrency} batches in flight, so
 (locks, histories, stored clocks) ${phaseSeconds(phases.load)} s, computing ${phaseSeconds(phases.compute)} s, writing ${phaseSeconds(phases.write)} s. The in-process computation alone
 (no database; ${fmt(Math.min(caseCount, 10_000))} of the loaded histories) takes ${fmt(computeMicros)} µs per case, i.e. ${fmt((computeMicros * recompute.result.cases) / 1e6, 1)} s for all cases; with the
 explanations (what the API builds for the one case it shows) it would take ${fmt(computeAlone.explained)} µs. The recomputation still costs more than the raw update:
-PostgreSQL looks up, locks and reads each case, its history and its clocks (index lookups by id) besides rewriting the clock rows,
-each of which also changes indexed columns (due time, state, next check), and Node computes and builds the batches.
+PostgreSQL looks up, locks and reads each case, its history and its clocks (index lookups by id) besides rewriting the clock rows
+that change, each of which changes indexed columns (due time, state, next check), so no update is HOT (the four indexes of
+\`sla_clocks\` are all in use: the primary key that notices refer to, the unique case/kind/cycle key, the timer's next check, the
+queue's running due time), and Node parses, computes and builds the batches.
 Machine load (1-minute load average) ${fmt(loadBefore, 1)} before and ${fmt(loadAfter, 1)} after the recomputation, on ${cpus().length} cores: other jobs share this machine, so
 wall times vary between runs; CPU seconds (from /proc for PostgreSQL) vary less.
 
@@ -274,7 +279,7 @@ History of this figure (100,000 cases; raw update of the same run in brackets): 
 29.4 s (6.8 s) with it; 30.0 s (5.6 s) with 17.0 s Node + 17.6 s PostgreSQL CPU at 05:53 UTC on 2026-11-23 once the ids travelled as
 one array parameter and each batch ended in one \`UPDATE … FROM jsonb_to_recordset(batch)\` — but every clock row still carried
 about 1 KB of explanation JSON, built in Node and parsed into jsonb by PostgreSQL, and the history rows came back as one driver
-row (with date parsing) each. This version: no stored explanation (migration 0014 drops the column, and the index on
+row (with date parsing) each. The 09:44 version: no stored explanation (migration 0014 drops the column, and the index on
 \`sla_clocks (ticket_id)\` that the unique \`(ticket_id, kind, cycle)\` index made redundant), the stored computation skips the
 work only the explanation needs, the interval walk of the business-time engine is a loop instead of generators, results come back
 as JSON values, the write is \`UPDATE … FROM unnest(arrays)\`, and pages follow case numbers (cases created together share table
@@ -282,9 +287,20 @@ pages; in this freshly loaded database the rows sit in creation order, more so t
 comparison on 2026-11-23 at 08:19-08:21 UTC (load average 4-6, one run after the other): the 05:53 code took 35.9 s (raw update
 10.0 s) with 15.2 s Node + 17.5 s PostgreSQL CPU; this change, before its last steps (stored clocks read in the history statement,
 no composite string keys), took 14.7 s (raw 4.8 s) with 6.5 s + 10.0 s CPU: half the CPU in all. Earlier, on a quieter machine
-(load 1.5-2.5), the 05:53 code took 25.2 s (raw 5.7 s) at 07:46 UTC. Runs of this code (and of nearly this code) between 08:30
+(load 1.5-2.5), the 05:53 code took 25.2 s (raw 5.7 s) at 07:46 UTC. Runs of that code (and of nearly that code) between 08:30
 and 08:50 UTC, load average 1.9-4.5, took 8.2 to 14.6 s with the raw update at 2.8 to 4.0 s, i.e. 2.9 to 4.1 times the raw update
-(14 to 20 s of CPU in all): the target is met when the machine is not otherwise busy, not when other jobs take much of it.
+(14 to 20 s of CPU in all). This version (13:00-13:20 UTC): each computed clock is compared in process with its stored values
+(read with the clocks, instants as epoch seconds) and only the clocks that change are sent to the UPDATE — before, the UPDATE looked
+up and compared every clock row of the batch, about 2 s of PostgreSQL CPU per run for rows it then left alone; the warning moments
+of a clock come from one walk of the timeline instead of one walk per threshold; the batch lock reads only the case fields the
+clocks depend on; fewer objects per case in Node. Same-conditions comparison at 13:12-13:15 UTC (load average 1.3-2.5; a copy of
+this database at a fixed moment, the holiday added and removed in turn, 2 batches in flight; three processes per version, one
+after the other, two warm runs each): the 09:44 code took 7.0 to 8.5 s (13.6 s of CPU on average: 5.4 s Node + 8.1 s PostgreSQL),
+this code 5.5 to 7.1 s (10.4 s: 3.7 s Node + 6.7 s PostgreSQL). Full runs of this benchmark at 13:08-13:12 UTC: the 09:44 code
+8.0 s (raw update 2.9 s), this code 5.8 s and 7.5 s (raw 2.0 and 2.2 s): single runs vary by a fifth with what else the machine runs.
+Locking the case rows was measured as well: about 0.2 to 0.4 s of PostgreSQL CPU per run (the same read with and without
+\`FOR NO KEY UPDATE\`); it is kept, since it is what keeps a per-event recomputation of the same case running meanwhile from ending
+with stale clocks.
 
 Recompute ÷ raw update time: **${fmt(recompute.seconds / raw.seconds, 1)}×** (the recomputation runs at ${fmt((100 * recomputeRate) / rawRate)} % of the raw row-update rate).
 Target: under 10 s for ${fmt(caseCount)} cases — **${target ? 'met' : 'not met'}**.

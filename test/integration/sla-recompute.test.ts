@@ -190,4 +190,30 @@ describe('bulk SLA recomputation', () => {
     expect(again).toEqual({ cases: openIds.size, clocks: result.clocks, written: 0, removed: 0 });
     expect(await clockSnapshot()).toEqual(expected);
   }, 300_000);
+
+  it('rewrites a stored clock that differs in any single column, even by a microsecond, and only those', async () => {
+    const db = t.database.db;
+    const expected = await clockSnapshot();
+    const open = [...openIds];
+    const victims = await db.selectFrom('sla_clocks').select('id').where('ticket_id', 'in', open).orderBy('id').limit(10).execute();
+    const changes = [
+      sql`state = case when state = 'met' then 'running' else 'met' end`,
+      sql`target_seconds = target_seconds + 1`,
+      sql`started_at = started_at + interval '1 microsecond'`,
+      sql`due_at = coalesce(due_at, started_at) + interval '1 microsecond'`,
+      sql`due_at = null`,
+      sql`stopped_at = case when stopped_at is null then started_at else null end`,
+      sql`business_seconds = business_seconds + 1`,
+      sql`is_breached = not is_breached`,
+      sql`next_check_at = coalesce(next_check_at + interval '1 millisecond', started_at)`,
+      sql`next_check_at = case when next_check_at is null then started_at else null end`,
+    ];
+    expect(victims.length).toBe(changes.length);
+    for (const [index, change] of changes.entries()) await sql`update sla_clocks set ${change} where id = ${victims[index]!.id}`.execute(db);
+    expect(await clockSnapshot()).not.toEqual(expected);
+
+    const result = await recomputeOpenSlaClocks(db, { now, batchSize: 50, concurrency: t.database.engine === 'postgres' ? 2 : 1 });
+    expect(result.written).toBe(changes.length);
+    expect(await clockSnapshot()).toEqual(expected);
+  }, 300_000);
 });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { isTwentyFourSeven, minutesOfDay, WEEKDAYS_BY_INDEX, type BusinessCalendar, type Pause } from './calendar.types.ts';
-import { addBusinessTime, businessTimeBetween, isBusinessMoment } from './business-time.ts';
+import { addBusinessMinutesEach, addBusinessTime, businessTimeBetween, isBusinessMoment } from './business-time.ts';
 import { compileCalendar, eachWorkingInterval, normalizePauses, workingIntervals } from './business-intervals.ts';
 import { ALL_CALENDARS } from './test-fixtures.ts';
 
@@ -208,6 +208,22 @@ describe.each(calendars)('the callback walk matches the interval generator: %s',
             return visited.length === count;
           });
           expect(visited).toEqual(expected);
+        },
+      ),
+      runs,
+    );
+  });
+});
+
+describe.each(calendars)('several durations in one walk: %s', (_name, cal) => {
+  it('addBusinessMinutesEach gives what addBusinessTime gives for each count (ascending, equal, zero, out of order), with pauses', () => {
+    fc.assert(
+      fc.property(
+        instant.chain((start) => fc.tuple(fc.constant(start), pauseList(start), fc.array(minutes, { maxLength: 4 }), fc.boolean())),
+        ([start, pauses, counts, sorted]) => {
+          const list = sorted ? [...counts].sort((a, b) => a - b) : counts;
+          const each = addBusinessMinutesEach(cal, start, list, pauses).map((due) => due.getTime());
+          expect(each).toEqual(list.map((count) => addBusinessTime(cal, start, { minutes: count }, pauses).getTime()));
         },
       ),
       runs,

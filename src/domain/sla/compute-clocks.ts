@@ -28,7 +28,7 @@
  * - `computeClocks` gives what is stored; `explainClocks` the same clocks with their explanation
  *   (built on demand for one case: the API, the timer's notices), which is never stored.
  */
-import { addBusinessTime, businessTimeBetween, nextBusinessMoment } from './business-time.ts';
+import { addBusinessMinutesEach, addBusinessTime, businessTimeBetween, nextBusinessMoment } from './business-time.ts';
 import { isTwentyFourSeven, type BusinessDuration, type Pause } from './calendar.types.ts';
 import { explainClock } from './explain-clock.ts';
 import {
@@ -54,11 +54,34 @@ const TARGET_KEYS: Record<SlaClockKind, keyof SlaTargetSet> = { 'first-response'
 const isDone = (status: string) => DONE_STATUSES.includes(status);
 const floorToSecond = (ms: number) => Math.floor(ms / 1000) * 1000;
 
+const thresholdsByList = new WeakMap<readonly number[], readonly number[]>();
+/** The warning thresholds of a policy, distinct, between 0 and 100 exclusive, ascending (computed once per list). */
+function warningThresholdsOf(policy: ClockPolicy): readonly number[] {
+  let thresholds = thresholdsByList.get(policy.warningThresholds);
+  if (!thresholds) {
+    thresholds = [...new Set(policy.warningThresholds)].filter((t) => t > 0 && t < BREACH_THRESHOLD).sort((a, b) => a - b);
+    thresholdsByList.set(policy.warningThresholds, thresholds);
+  }
+  return thresholds;
+}
+
+function stop(span: ClockSpan | undefined, at: Date, reason: StopReason): void {
+  if (span && span.stoppedAt === null) Object.assign(span, { stoppedAt: at, stopReason: reason });
+}
+
+/** The next-response cycle still running, if any (only the latest can run). */
+function runningCycle(cycles: readonly ClockSpan[]): ClockSpan | undefined {
+  for (const span of cycles) if (span.stoppedAt === null) return span;
+  return undefined;
+}
+
 /** Replays the history: status segments, priority changes and the span of every clock. */
 function walkHistory(history: readonly CaseEvent[], now: Date): Walk {
   const created = history[0];
   if (!created || created.type !== 'created' || !created.status || !created.priority) throw new RangeError('a case history starts with a created event carrying status and priority');
-  const events = [created, ...history.slice(1).filter((event) => event.at.getTime() <= now.getTime())];
+  const events = [created];
+  const nowMs = now.getTime();
+  for (let index = 1; index < history.length; index++) if (history[index]!.at.getTime() <= nowMs) events.push(history[index]!);
   let status = created.status;
   let priority = created.priority;
   const segments: StatusSegment[] = [{ from: created.at, to: null, status }];
@@ -66,11 +89,8 @@ function walkHistory(history: readonly CaseEvent[], now: Date): Walk {
   const firstResponse: ClockSpan = { kind: 'first-response', cycle: 1, startedAt: created.at, stoppedAt: null, stopReason: null };
   const resolution: ClockSpan = { kind: 'resolution', cycle: 1, startedAt: created.at, stoppedAt: null, stopReason: null };
   const cycles: ClockSpan[] = [];
-  const stop = (span: ClockSpan | undefined, at: Date, reason: StopReason) => {
-    if (span && span.stoppedAt === null) Object.assign(span, { stoppedAt: at, stopReason: reason });
-  };
-  const runningCycle = () => cycles.find((span) => span.stoppedAt === null);
-  for (const event of events.slice(1)) {
+  for (let index = 1; index < events.length; index++) {
+    const event = events[index]!;
     if (event.type === 'status' && event.status !== undefined && event.status !== status) {
       const wasDone = isDone(status);
       status = event.status;
@@ -78,16 +98,16 @@ function walkHistory(history: readonly CaseEvent[], now: Date): Walk {
       segments.push({ from: event.at, to: null, status });
       if (!wasDone && isDone(status)) {
         stop(firstResponse, event.at, 'solved');
-        stop(runningCycle(), event.at, 'solved');
+        stop(runningCycle(cycles), event.at, 'solved');
       }
     } else if (event.type === 'priority' && event.priority !== undefined && event.priority !== priority) {
       priorityChanges.push({ at: event.at, from: priority, to: event.priority });
       priority = event.priority;
     } else if (event.type === 'agent-public-reply') {
       if (firstResponse.stoppedAt === null) stop(firstResponse, event.at, 'agent-public-reply');
-      else stop(runningCycle(), event.at, 'agent-public-reply');
+      else stop(runningCycle(cycles), event.at, 'agent-public-reply');
     } else if (event.type === 'customer-public-reply') {
-      if (firstResponse.stoppedAt !== null && !runningCycle() && !isDone(status)) {
+      if (firstResponse.stoppedAt !== null && !runningCycle(cycles) && !isDone(status)) {
         cycles.push({ kind: 'next-response', cycle: cycles.length + 1, startedAt: event.at, stoppedAt: null, stopReason: null });
       }
     }
@@ -147,12 +167,14 @@ function computeClock(policy: ClockPolicy, walk: Walk, span: ClockSpan, now: Dat
   const isBreached = floorToSecond(end.getTime()) > due;
   const isPaused = pauseSpans.some((pause) => pause.isOngoing);
   const state = span.stoppedAt ? 'met' : isBreached ? 'breached' : isPaused ? 'paused' : 'running';
-  const thresholds = [...new Set(policy.warningThresholds)].filter((t) => t > 0 && t < BREACH_THRESHOLD).sort((a, b) => a - b);
+  const thresholds = warningThresholdsOf(policy);
   // Warning moments matter only while the clock can still warn (a stopped clock is never checked).
-  const checkpoints: Checkpoint[] = [
-    ...(state === 'met' ? [] : thresholds.map((threshold) => ({ threshold, at: addBusinessTime(calendar, startedAt, { minutes: (targetSeconds * threshold) / 100 / 60 }, pauses) }))),
-    { threshold: BREACH_THRESHOLD, at: new Date(due + 1000) },
-  ];
+  const checkpoints: Checkpoint[] = [];
+  if (state !== 'met' && thresholds.length > 0) {
+    const moments = addBusinessMinutesEach(calendar, startedAt, thresholds.map((threshold) => (targetSeconds * threshold) / 100 / 60), pauses);
+    for (let index = 0; index < thresholds.length; index++) checkpoints.push({ threshold: thresholds[index]!, at: moments[index]! });
+  }
+  checkpoints.push({ threshold: BREACH_THRESHOLD, at: new Date(due + 1000) });
   const nextCheckAt = state === 'running' ? (checkpoints.find((checkpoint) => checkpoint.at.getTime() > now.getTime())?.at ?? null) : null;
   const clock: SlaClock = { kind: span.kind, cycle: span.cycle, state, targetSeconds, startedAt, dueAt, stoppedAt: span.stoppedAt, businessSeconds, isBreached, nextCheckAt, checkpoints };
   if (!firstMoments) return clock;

@@ -17,12 +17,13 @@ import { recordAudit } from '../../platform/audit.ts';
 import { resolveSlaPolicy } from '../plans/index.ts';
 import { createPolicyCache, type PolicyCache } from './clock-policy.ts';
 import { computeClocks } from './compute-clocks.ts';
-import { loadCaseBatch, setCasePlan, type CaseHistory } from './sla-history.repo.ts';
-import { deleteClocks, writeClocks, type ClockRecord, type ClockWrite, type StoredClock } from './sla.repo.ts';
+import { loadCaseBatch, setCasePlan, type CaseHistory, type SlaCaseCore } from './sla-history.repo.ts';
+import { deleteClocks, isUnchanged, writeClocks, type ClockRecord, type ClockWrite, type StoredClock } from './sla.repo.ts';
 import type { SlaClock } from './sla.types.ts';
 
 export type RecomputeResult = { cases: number; clocks: number; written: number; removed: number };
 const NO_NOTICES: ReadonlySet<number> = new Set();
+const NO_STORED: readonly StoredClock[] = [];
 
 /**
  * When the timer must look at a clock: the earliest checkpoint already crossed but not yet
@@ -46,7 +47,7 @@ export function toClockRecord(ticketId: string, clock: SlaClock, nextCheckAt: Da
  * a recorded event is never "in the future" of the case (an app clock a little behind must not
  * make a recomputation ignore the reply that triggered it).
  */
-export function historyNow(history: CaseHistory, now: Date): Date {
+export function historyNow(history: CaseHistory<SlaCaseCore>, now: Date): Date {
   const last = history.events.reduce((latest, event) => Math.max(latest, event.at.getTime()), 0);
   return last > now.getTime() ? new Date(last) : now;
 }
@@ -55,7 +56,7 @@ export function historyNow(history: CaseHistory, now: Date): Date {
 type ResolvedPolicies = Map<string, ReturnType<typeof resolveSlaPolicy>>;
 
 /** The plan the case runs under, applying or re-resolving it (and recording that) when needed. */
-async function applyPolicy(tx: Executor, history: CaseHistory, policies: PolicyCache, now: Date, resolvedPolicies: ResolvedPolicies): Promise<string | null> {
+async function applyPolicy(tx: Executor, history: CaseHistory<SlaCaseCore>, policies: PolicyCache, now: Date, resolvedPolicies: ResolvedPolicies): Promise<string | null> {
   const { ticket, appliedPolicy } = history;
   const organizationChanged = appliedPolicy !== null && appliedPolicy.organizationId !== ticket.organizationId;
   const audit = (action: string, changes: Record<string, unknown>) =>
@@ -91,7 +92,8 @@ export type RecomputePhases = { load: number; compute: number; write: number };
  * Recomputes and stores the clocks of a batch of cases inside the caller's transaction, in a
  * fixed number of statements whatever the batch size: lock the case rows and read them, read
  * their histories and their stored clocks (one statement), compute in process, then one
- * set-based update of the stored clocks that changed (plus an insert for new clocks and a delete
+ * set-based update of the stored clocks that changed (compared in process first: unchanged rows are
+ * not even sent) (plus an insert for new clocks and a delete
  * for clocks the case no longer has, when there are any).
  */
 export async function recomputeCaseBatch(
@@ -111,6 +113,7 @@ export async function recomputeCaseBatch(
   spent('load');
   const resolvedPolicies: ResolvedPolicies = new Map();
   const writes: ClockWrite[] = [];
+  let clocks = 0;
   const kept = new Set<StoredClock>();
   for (const history of histories.values()) {
     const ticketId = history.ticket.id;
@@ -124,9 +127,18 @@ export async function recomputeCaseBatch(
     const at = historyNow(history, now);
     const storedOfCase = stored.get(ticketId);
     for (const clock of computeClocks(policy.clock, history.events, at)) {
-      const current = storedOfCase?.find((candidate) => candidate.kind === clock.kind && candidate.cycle === clock.cycle);
+      let current: StoredClock | undefined;
+      for (const candidate of storedOfCase ?? NO_STORED) {
+        if (candidate.kind === clock.kind && candidate.cycle === clock.cycle) {
+          current = candidate;
+          break;
+        }
+      }
       if (current) kept.add(current);
-      writes.push({ id: current?.id, ticketId, clock, nextCheckAt: plannedCheck(clock, current?.notices ?? NO_NOTICES, at), computedAt: at });
+      const write: ClockWrite = { id: current?.id, ticketId, clock, nextCheckAt: plannedCheck(clock, current?.notices ?? NO_NOTICES, at), computedAt: at };
+      clocks++;
+      // A stored row that would not change is not sent at all (most rows after a calendar change).
+      if (!current || !isUnchanged(current, write)) writes.push(write);
     }
   }
   // Stored clocks the cases no longer have: all of a case without a plan, next-response cycles beyond the last.
@@ -136,7 +148,7 @@ export async function recomputeCaseBatch(
   const removed = await deleteClocks(tx, stale);
   const written = await writeClocks(tx, writes);
   spent('write');
-  return { cases: histories.size, clocks: writes.length, written, removed };
+  return { cases: histories.size, clocks, written, removed };
 }
 
 /** Recomputes one case's clocks (the outbox handler and tests call this). */

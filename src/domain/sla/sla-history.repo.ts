@@ -22,9 +22,12 @@ export type SlaCase = {
   createdAt: Date;
 };
 
+/** What a recomputation reads of a case row: the fields the policy and the clocks depend on. */
+export type SlaCaseCore = Pick<SlaCase, 'id' | 'organizationId' | 'priority' | 'status' | 'planId' | 'createdAt'>;
+
 /** The policy the case was last given by the SLA context (audit `sla.policy-applied`/`-changed`). */
 export type AppliedPolicy = { planId: string | null; organizationId: string };
-export type CaseHistory = { ticket: SlaCase; events: CaseEvent[]; appliedPolicy: AppliedPolicy | null };
+export type CaseHistory<Case extends SlaCaseCore = SlaCase> = { ticket: Case; events: CaseEvent[]; appliedPolicy: AppliedPolicy | null };
 
 const POLICY_ACTIONS = ['sla.policy-applied', 'sla.policy-changed'];
 /** One history row as read: ticket id, action, created_at in epoch milliseconds, changes. */
@@ -34,8 +37,13 @@ const afterOf = (change: unknown): unknown => (change && typeof change === 'obje
 /** Same instant: creation first, then status and priority changes, then replies (a reply that reopens comes after the reopen). */
 const RANK: Record<CaseEvent['type'], number> = { created: 0, status: 1, priority: 1, 'agent-public-reply': 2, 'customer-public-reply': 2 };
 
+const byTimeThenRank = (a: CaseEvent, b: CaseEvent) => a.at.getTime() - b.at.getTime() || RANK[a.type] - RANK[b.type];
+const NO_ROWS: AuditRow[] = [];
+
 /** A case row as read: id, number, organisation, requester, assignee, team, priority, status, plan, open, created_at in epoch ms. */
 type TicketRow = [string, number, string, string, string | null, string | null, string, string, string | null, boolean, number];
+/** A case row as a recomputation reads it: id, organisation, priority, status, plan, created_at in epoch ms. */
+type CoreTicketRow = [string, string, string, string, string | null, number];
 
 /**
  * Cases with their history, for clock computation; missing ids are absent from the map. Two
@@ -46,26 +54,45 @@ type TicketRow = [string, number, string, string, string | null, string | null, 
  * as lockCases does, so the history statement sees every change committed before the lock.
  */
 export async function loadCaseHistories(executor: Executor, ticketIds: readonly string[], options: { lock?: boolean } = {}): Promise<Map<string, CaseHistory>> {
-  return (await readCases(executor, ticketIds, options.lock ?? false, false)).histories;
+  if (ticketIds.length === 0) return new Map();
+  const ids = uuidArray([...new Set(ticketIds)]);
+  const found = await sql<{ tickets: TicketRow[] | null }>`
+    select json_agg(json_build_array(t.id, t.number, t.organization_id, t.requester_id, t.assignee_id, t.team_id, t.priority, t.status, t.plan_id, t.is_open, floor(extract(epoch from t.created_at) * 1000))) as tickets
+    from (select id, number, organization_id, requester_id, assignee_id, team_id, priority, status, plan_id, is_open, created_at
+          from tickets where id = any(${ids}) order by id ${sql.raw(options.lock ? 'for no key update' : '')}) t`.execute(executor);
+  const tickets = (found.rows[0]?.tickets ?? []).map(
+    ([id, number, organizationId, requesterId, assigneeId, teamId, priority, status, planId, isOpen, createdAt]): SlaCase => ({
+      id, number, organizationId, requesterId, assigneeId, teamId, priority: priority as SlaPriority, status, planId, isOpen, createdAt: new Date(createdAt),
+    }),
+  );
+  return (await readHistories(executor, ids, tickets, false)).histories;
 }
 
 /**
- * A batch to recompute: the case rows locked (FOR NO KEY UPDATE, in id order) and read, then in
- * ONE more statement their histories and their stored clocks (with the thresholds noticed).
+ * A batch to recompute: the case rows locked (FOR NO KEY UPDATE, in id order) and read (only the
+ * fields a recomputation uses), then in ONE more statement their histories and their stored
+ * clocks (with the thresholds noticed).
  */
-export async function loadCaseBatch(executor: Executor, ticketIds: readonly string[]): Promise<{ histories: Map<string, CaseHistory>; stored: StoredClocks }> {
-  return readCases(executor, ticketIds, true, true);
+export async function loadCaseBatch(executor: Executor, ticketIds: readonly string[]): Promise<{ histories: Map<string, CaseHistory<SlaCaseCore>>; stored: StoredClocks }> {
+  if (ticketIds.length === 0) return { histories: new Map(), stored: new Map() };
+  const ids = uuidArray([...new Set(ticketIds)]);
+  const found = await sql<{ tickets: CoreTicketRow[] | null }>`
+    select json_agg(json_build_array(t.id, t.organization_id, t.priority, t.status, t.plan_id, floor(extract(epoch from t.created_at) * 1000))) as tickets
+    from (select id, organization_id, priority, status, plan_id, created_at from tickets where id = any(${ids}) order by id for no key update) t`.execute(executor);
+  const tickets = (found.rows[0]?.tickets ?? []).map(
+    ([id, organizationId, priority, status, planId, createdAt]): SlaCaseCore => ({ id, organizationId, priority: priority as SlaPriority, status, planId, createdAt: new Date(createdAt) }),
+  );
+  return readHistories(executor, ids, tickets, true);
 }
 
-async function readCases(executor: Executor, ticketIds: readonly string[], lock: boolean, withClocks: boolean): Promise<{ histories: Map<string, CaseHistory>; stored: StoredClocks }> {
-  const result = new Map<string, CaseHistory>();
-  if (ticketIds.length === 0) return { histories: result, stored: new Map() };
-  const ids = uuidArray([...new Set(ticketIds)]);
-  const ticketResult = await sql<{ tickets: TicketRow[] | null }>`
-    select json_agg(json_build_array(t.id, t.number, t.organization_id, t.requester_id, t.assignee_id, t.team_id, t.priority, t.status, t.plan_id, t.is_open, floor(extract(epoch from t.created_at) * 1000))) as tickets
-    from (select id, number, organization_id, requester_id, assignee_id, team_id, priority, status, plan_id, is_open, created_at
-          from tickets where id = any(${ids}) order by id ${sql.raw(lock ? 'for no key update' : '')}) t`.execute(executor);
-  const tickets = ticketResult.rows[0]?.tickets ?? [];
+/** The histories of the cases read (and their stored clocks, `withClocks`), in one statement. */
+async function readHistories<Case extends SlaCaseCore>(
+  executor: Executor,
+  ids: ReturnType<typeof uuidArray>,
+  tickets: readonly Case[],
+  withClocks: boolean,
+): Promise<{ histories: Map<string, CaseHistory<Case>>; stored: StoredClocks }> {
+  const result = new Map<string, CaseHistory<Case>>();
   if (tickets.length === 0) return { histories: result, stored: new Map() };
   const historyResult = await sql<{ audits: AuditRow[] | null; authors: Array<[messageId: string, kind: string | null]> | null; clocks: StoredClockRow[] | null }>`
     select
@@ -86,45 +113,47 @@ async function readCases(executor: Executor, ticketIds: readonly string[], lock:
     if (list) list.push(row);
     else byTicket.set(row[0], [row]);
   }
-  for (const [id, number, organizationId, requesterId, assigneeId, teamId, priority, status, planId, isOpen, createdAt] of tickets) {
-    const ticket: SlaCase = { id, number, organizationId, requesterId, assigneeId, teamId, priority: priority as SlaPriority, status, planId, isOpen, createdAt: new Date(createdAt) };
-    const ranked: Array<{ event: CaseEvent; order: number }> = [];
+  for (const ticket of tickets) {
+    const id = ticket.id;
+    // The events after the creation, pushed in audit order.
+    const events: CaseEvent[] = [];
     let initial: { status?: string; priority?: SlaPriority } | undefined;
     let appliedPolicy: AppliedPolicy | null = null;
     let firstStatus: { before?: string } | undefined;
     let firstPriority: { before?: SlaPriority } | undefined;
-    (byTicket.get(id) ?? []).forEach(([, action, epochMs, changed], order) => {
+    for (const [, action, epochMs, changed] of byTicket.get(id) ?? NO_ROWS) {
       const changes = (changed ?? {}) as Record<string, unknown>;
       // Without a creation row (imported cases), the first recorded change tells the initial values.
       if (firstStatus === undefined && afterOf(changes.status) !== undefined) firstStatus = changes.status as { before?: string };
       if (firstPriority === undefined && afterOf(changes.priority) !== undefined) firstPriority = changes.priority as { before?: SlaPriority };
-      const at = new Date(epochMs);
       if (action === 'ticket.created') {
         initial = { status: typeof changes.status === 'string' ? changes.status : undefined, priority: isPriority(changes.priority) ? changes.priority : undefined };
-        return;
+        continue;
       }
       if (POLICY_ACTIONS.includes(action)) {
         appliedPolicy = { planId: typeof changes.planId === 'string' ? changes.planId : null, organizationId: String(changes.organizationId ?? ticket.organizationId) };
-        return;
+        continue;
       }
+      const at = new Date(epochMs);
       const status = afterOf(changes.status);
-      if (typeof status === 'string') ranked.push({ event: { at, type: 'status', status }, order });
+      if (typeof status === 'string') events.push({ at, type: 'status', status });
       const priority = afterOf(changes.priority);
-      if (isPriority(priority)) ranked.push({ event: { at, type: 'priority', priority }, order });
+      if (isPriority(priority)) events.push({ at, type: 'priority', priority });
       if (action === 'reply.added' && changes.internal !== true) {
         const kind = authorKind.get(String(changes.messageId));
-        if (kind === 'agent') ranked.push({ event: { at, type: 'agent-public-reply' }, order });
-        if (kind === 'contact') ranked.push({ event: { at, type: 'customer-public-reply' }, order });
+        if (kind === 'agent') events.push({ at, type: 'agent-public-reply' });
+        if (kind === 'contact') events.push({ at, type: 'customer-public-reply' });
       }
-    });
-    ranked.sort((a, b) => a.event.at.getTime() - b.event.at.getTime() || RANK[a.event.type] - RANK[b.event.type] || a.order - b.order);
-    const created: CaseEvent = {
+    }
+    // By time, then rank; the sort is stable, so events of the same instant and rank keep their audit order.
+    if (events.length > 1) events.sort(byTimeThenRank);
+    events.unshift({
       at: ticket.createdAt,
       type: 'created',
       status: initial?.status ?? firstStatus?.before ?? ticket.status,
       priority: initial?.priority ?? firstPriority?.before ?? ticket.priority,
-    };
-    result.set(id, { ticket, events: [created, ...ranked.map((entry) => entry.event)], appliedPolicy });
+    });
+    result.set(id, { ticket, events, appliedPolicy });
   }
   return { histories: result, stored: toStoredClocks(historyResult.rows[0]?.clocks ?? null) };
 }

@@ -24,7 +24,14 @@ function clockColumns(record: ClockRecord) {
   };
 }
 
-export type StoredClock = { id: string; ticketId: string; kind: SlaClockKind; cycle: number; notices: Set<number> };
+/**
+ * A stored clock: its key, the thresholds already noticed and the row as read (`values`: after the
+ * key and the notices, its compared columns as stored, in the order of COMPARED; instants as epoch
+ * seconds), so that a recomputation sends only the clocks whose values change.
+ */
+export type StoredClock = { id: string; ticketId: string; kind: SlaClockKind; cycle: number; notices: ReadonlySet<number>; values: StoredClockRow };
+const NO_NOTICES: ReadonlySet<number> = new Set();
+type StoredValue = string | number | boolean | null;
 /** The stored clocks of some cases, by case id (a case has a handful: no composite string keys to build and hash). */
 export type StoredClocks = Map<string, StoredClock[]>;
 
@@ -55,23 +62,32 @@ export async function loadStoredClocks(executor: Executor, ticketIds: readonly s
   return toStoredClocks(found.rows[0]?.clocks ?? null);
 }
 
-/** One stored clock as read: id, case, kind, cycle, noticed thresholds. */
-export type StoredClockRow = [id: string, ticketId: string, kind: SlaClockKind, cycle: number, notices: number[] | null];
+/** One stored clock as read: id, case, kind, cycle, noticed thresholds (an array, maybe empty), then the COMPARED columns. */
+export type StoredClockRow = [id: string, ticketId: string, kind: SlaClockKind, cycle: number, notices: number[] | null, ...values: StoredValue[]];
 
 /**
- * The stored clocks of the cases with their noticed thresholds as ONE json value (a scalar
- * subquery, so a caller can read it in the same statement as something else).
+ * The stored clocks of the cases with their noticed thresholds and compared columns as ONE json
+ * value (a scalar subquery, so a caller can read it in the same statement as something else).
+ * Instants are read as `date_part('epoch', …)`: seconds as a double, which PostgreSQL computes as
+ * (microseconds since 1970) / 1e6 with one correctly rounded division, and prints exactly (shortest
+ * round-trip form). For an instant on a whole millisecond that is the very double JavaScript gets
+ * from `ms / 1000` (the same real number, rounded once), so `isUnchanged` compares them with ===;
+ * two instants a microsecond or more apart give different doubles (until the year 2242), so a
+ * stored value finer than a millisecond never passes for the computed one. Cheaper than the exact
+ * numeric `extract(epoch …)`, and fewer bytes to send and parse.
  */
 export function storedClocksJson(ids: RawBuilder<unknown>) {
-  return sql<StoredClockRow[] | null>`(select json_agg(json_build_array(c.id, c.ticket_id, c.kind, c.cycle, (select json_agg(n.threshold) from sla_notices n where n.clock_id = c.id)))
+  const values = COMPARED_COLUMNS.map(([column, type]) => (type === 'timestamptz' ? `date_part('epoch', c.${column})` : `c.${column}`)).join(', ');
+  return sql<StoredClockRow[] | null>`(select json_agg(json_build_array(c.id, c.ticket_id, c.kind, c.cycle, array(select n.threshold from sla_notices n where n.clock_id = c.id), ${sql.raw(values)}))
     from sla_clocks c where c.ticket_id = any(${ids}))`;
 }
 
 /** The stored clocks read by `storedClocksJson`, by case. */
 export function toStoredClocks(rows: StoredClockRow[] | null): StoredClocks {
   const result: StoredClocks = new Map();
-  for (const [id, ticketId, kind, cycle, notices] of rows ?? []) {
-    const clock: StoredClock = { id, ticketId, kind, cycle, notices: new Set(notices ?? []) };
+  for (const row of rows ?? []) {
+    const [id, ticketId, kind, cycle, notices] = row;
+    const clock: StoredClock = { id, ticketId, kind, cycle, notices: notices && notices.length > 0 ? new Set(notices) : NO_NOTICES, values: row };
     const clocks = result.get(ticketId);
     if (clocks) clocks.push(clock);
     else result.set(ticketId, [clock]);
@@ -106,7 +122,33 @@ const BY_ID: readonly Column[] = [['id', 'uuid', (write) => write.id], ...WRITTE
 const BY_KEY: readonly Column[] = [['ticket_id', 'uuid', (write) => write.ticketId], ['kind', 'text', (write) => write.clock.kind], ['cycle', 'integer', (write) => write.clock.cycle], ...WRITTEN];
 const COLUMNS = WRITTEN.map(([column]) => column);
 /** Compared to tell whether a row changes (all written columns but computed_at). */
-const COMPARED = COLUMNS.filter((column) => column !== 'computed_at');
+const COMPARED_COLUMNS = WRITTEN.filter(([column]) => column !== 'computed_at');
+const COMPARED = COMPARED_COLUMNS.map(([column]) => column);
+
+/**
+ * True when storing this computed clock would change nothing in its stored row: every compared
+ * column, as it would be written (instants to the millisecond, integers truncated), equals the
+ * stored value. The UPDATE keeps its own `is distinct from` test; this only spares sending,
+ * looking up and comparing the rows a recomputation leaves as they are (most of them).
+ */
+export function isUnchanged(stored: StoredClock, write: ClockWrite): boolean {
+  // Spelled out column by column (this runs for every clock of a bulk recomputation); the order is COMPARED's.
+  const [, , , , , state, targetSeconds, startedAt, dueAt, stoppedAt, businessSeconds, isBreached, nextCheckAt] = stored.values;
+  const { clock } = write;
+  return (
+    state === clock.state &&
+    targetSeconds === Math.trunc(clock.targetSeconds) &&
+    sameInstant(startedAt, clock.startedAt) &&
+    sameInstant(dueAt, clock.dueAt) &&
+    sameInstant(stoppedAt, clock.stoppedAt) &&
+    businessSeconds === Math.trunc(clock.businessSeconds) &&
+    isBreached === clock.isBreached &&
+    sameInstant(nextCheckAt, write.nextCheckAt)
+  );
+}
+/** A stored instant (epoch seconds, see storedClocksJson) equals the computed one, to the microsecond. */
+const sameInstant = (stored: StoredValue | undefined, computed: Date | null | undefined) => (computed === null || computed === undefined ? stored === null : stored === computed.getTime() / 1000);
+if (COMPARED.join() !== 'state,target_seconds,started_at,due_at,stopped_at,business_seconds,is_breached,next_check_at') throw new Error('isUnchanged compares the columns in another order than COMPARED');
 const WRITE_CHUNK = 5000;
 
 /**
