@@ -200,7 +200,15 @@ ${END}`;
  * previous one got its answer. It runs in a worker thread (MAIL_BENCH_SENDER=worker, the default), as
  * an MTA is another process, so its CPU work does not queue on the server's event loop;
  * MAIL_BENCH_SENDER=inline runs it on the server's thread (how runs before 2026-11-23 08:00 measured).
+ *
+ * Its sockets have TCP_NODELAY. nodemailer writes the end of DATA (`.`) apart from the message's
+ * last bytes; with Nagle's algorithm that write waits for the server's ACK of the body, which a
+ * Linux receiver delays by 40 ms when it has nothing to answer yet — so every transaction took
+ * 40 ms more whatever the server did, and 8 connections could never send more than about 155
+ * mails/s. A sender that writes the dot together with the body's end (an MTA buffering its output)
+ * does not wait there. MAIL_BENCH_SENDER_NAGLE=1 sends as runs before 2026-11-23 13:00 did.
  */
+const senderNagle = process.env.MAIL_BENCH_SENDER_NAGLE === '1';
 type Sent = { latencies: number[]; failures: number; senderCpuMs: number };
 
 async function sendMails(port: number, mails: { from: string; raw: string }[]): Promise<Sent> {
@@ -208,8 +216,16 @@ async function sendMails(port: number, mails: { from: string; raw: string }[]): 
     const { parentPort, workerData } = require('node:worker_threads');
     const { performance } = require('node:perf_hooks');
     const nodemailer = require('nodemailer');
-    const { port, mails, connections, mailbox } = workerData;
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: connections, maxMessages: Infinity });
+    const net = require('node:net');
+    const { port, mails, connections, mailbox, nagle } = workerData;
+    // TCP_NODELAY on the sender's sockets unless MAIL_BENCH_SENDER_NAGLE=1 (see sendMails).
+    const getSocket = nagle ? undefined : (options, callback) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.setNoDelay(true);
+      socket.once('error', callback);
+      socket.once('connect', () => { socket.off('error', callback); callback(null, { connection: socket }); });
+    };
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: connections, maxMessages: Infinity, ...(getSocket && { getSocket }) });
     const latencies = [];
     let failures = 0;
     let next = 0;
@@ -231,7 +247,7 @@ async function sendMails(port: number, mails: { from: string; raw: string }[]): 
       parentPort.postMessage({ latencies, failures, senderCpuMs: (cpu.user + cpu.system) / 1000 });
     });`;
   const bar = progressBar('mails sent', mails.length);
-  const workerData = { port, mails, connections, mailbox: MAILBOX };
+  const workerData = { port, mails, connections, mailbox: MAILBOX, nagle: senderNagle };
   const result = await new Promise<Sent>((resolveSent, rejectSent) => {
     if (process.env.MAIL_BENCH_SENDER === 'inline') {
       // Same code on this thread: a Function with the worker's globals stubbed.
