@@ -180,26 +180,36 @@ export async function lockAndLookUpInboundMails(tx: Tx, mails: readonly { id: st
     rate_to: keys.rateWindow?.to.toISOString() ?? null,
   }));
   const result = await sql<LookupRow & { ord: number }>`
-    with input as materialized (
+    with lookups as materialized (
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
         ord int, id uuid, own text[], referenced text[], from_address text, tokens text[], case_number integer,
         thread_index_root text, rate_from timestamptz, rate_to timestamptz)
     ), locked as materialized (
-      select id, state from inbound_mails where id in (select id from input) for update skip locked
+      select id, state from inbound_mails where id = any(${sql.val(mails.map((mail) => mail.id))}::uuid[]) for update skip locked
+    ),
+    -- Message-IDs are matched for all the mails at once (a join, not a scan per mail).
+    own as (select x.ord, o.id from lookups x cross join lateral unnest(x.own) as o(id)),
+    referenced as (select x.ord, r.id from lookups x cross join lateral unnest(x.referenced) as r(id)),
+    seen_in as (select distinct on (own.ord) own.ord, m.direction from own join mail_message_ids m on m.message_id = own.id order by own.ord),
+    seen_out as (select distinct own.ord from own join outbound_mails o on o.message_id = own.id),
+    by_message_id as (
+      select r.ord, json_agg(json_build_object('messageId', r.message_id, 'ticketId', r.ticket_id) order by r.source) as refs
+      from (
+        select referenced.ord, 0 as source, m.message_id, m.ticket_id from referenced join mail_message_ids m on m.message_id = referenced.id
+        union all
+        select referenced.ord, 1, o.message_id, o.ticket_id from referenced join outbound_mails o on o.message_id = referenced.id where o.ticket_id is not null) r
+      group by r.ord
     )
     select
       x.ord,
       (select l.state from locked l where l.id = x.id) as state,
-      (select direction from mail_message_ids where message_id = any(x.own) limit 1) as seen_in,
-      exists (select 1 from outbound_mails where message_id = any(x.own)) as seen_out,
+      seen_in.direction as seen_in,
+      seen_out.ord is not null as seen_out,
       (select json_build_object('id', u.id, 'kind', u.kind, 'organizationId', u.organization_id, 'isActive', u.is_active,
               'roles', u.roles, 'isSenior', u.is_senior, 'name', u.name, 'email', u.email, 'locale', u.locale)
          from users u where lower(u.email) = x.from_address) as sender,
       (select t.id from tickets t where t.mail_token = any(x.tokens) order by t.created_at limit 1) as by_token,
-      (select json_agg(json_build_object('messageId', r.message_id, 'ticketId', r.ticket_id)) from (
-         select message_id, ticket_id from mail_message_ids where message_id = any(x.referenced)
-         union all
-         select message_id, ticket_id from outbound_mails where message_id = any(x.referenced) and ticket_id is not null) r) as by_message_id,
+      by_message_id.refs as by_message_id,
       (select t.id from tickets t where t.number = x.case_number) as by_number,
       (select m.ticket_id from mail_message_ids m where m.thread_index_root = x.thread_index_root order by m.created_at desc limit 1) as by_thread_index,
       case when x.rate_from is not null and x.from_address is not null then
@@ -207,7 +217,10 @@ export async function lockAndLookUpInboundMails(tx: Tx, mails: readonly { id: st
          where lower(i.from_address) = x.from_address and i.received_at > x.rate_from and i.received_at <= x.rate_to
            and i.state = 'processed' and i.outcome->>'action' in ('created', 'linked') and i.id <> x.id)
       end as sender_cases
-    from input x
+    from lookups x
+      left join seen_in on seen_in.ord = x.ord
+      left join seen_out on seen_out.ord = x.ord
+      left join by_message_id on by_message_id.ord = x.ord
     order by x.ord`.execute(tx);
   return result.rows.map(toLookup);
 }
@@ -244,7 +257,7 @@ export async function finishInboundMailsWithMessageIds(
     incoming_thread_index_root: incoming?.threadIndexRoot ?? null,
   }));
   await sql`
-    with input as (
+    with outcomes as (
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
         ord int, id uuid, state text, classification text, from_address text, ticket_id uuid, created_message_id uuid, outcome jsonb,
         last_error text, incoming_message_id text, incoming_ticket_id uuid, incoming_message_ref uuid, incoming_thread_index_root text)
@@ -253,13 +266,13 @@ export async function finishInboundMailsWithMessageIds(
         state = x.state, classification = x.classification, from_address = x.from_address,
         ticket_id = x.ticket_id, created_message_id = x.created_message_id, outcome = x.outcome,
         last_error = x.last_error, attempts = i.attempts + 1, processed_at = now()
-      from input x
-      where i.id = x.id
+      from outcomes x
+      where i.id = x.id and i.id = any(${sql.val(mails.map((mail) => mail.id))}::uuid[])
       returning i.id
     ), recorded as (
       insert into mail_message_ids (message_id, ticket_id, message_ref, direction, thread_index_root)
       select incoming_message_id, incoming_ticket_id, incoming_message_ref, 'in', incoming_thread_index_root
-      from input where incoming_message_id is not null order by ord
+      from outcomes where incoming_message_id is not null order by ord
       on conflict (message_id) do nothing
     )
     select count(*) from finished`.execute(tx);

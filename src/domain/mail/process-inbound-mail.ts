@@ -43,7 +43,7 @@ import { baseAddress, completeOpenedCase, planCaseFromMail, type OpenedCase, typ
 import { parseMessage } from './parse-message.ts';
 import { isSenderOverRateLimit, rateLimitWindow } from './rate-limit-sender.ts';
 import { resolveSender } from './resolve-sender.ts';
-import { lockThreadCase, pickThread, threadingKeys, threadIndexRoot, type ThreadMatch } from './thread-inbound-mail.ts';
+import { lockThreadCase, lockThreadCases, pickThread, threadingKeys, threadIndexRoot, type ThreadMatch } from './thread-inbound-mail.ts';
 import { storeMailAttachments } from './store-mail-attachments.ts';
 
 export type InboundMailDeps = { database: Pick<Database, 'db'>; files: FileStore; config: Pick<Config, 'mailRateLimit'> };
@@ -123,6 +123,12 @@ export async function processInboundMailsTogether(
         run.length === 1
           ? [await lockAndLookUpInboundMail(tx, run[0]!.stored.id, run[0]!.keys, { skipLocked: run[0]!.stored.id !== options.waitFor })]
           : await lockAndLookUpInboundMails(tx, run.map((item) => ({ id: item.stored.id, keys: item.keys })));
+      // The cases the run's replies point at, locked in one statement (a mail of the run writes into none of the others' cases but through DeferredWrites).
+      const candidates = run.flatMap((item, offset) => {
+        const match = lookups[offset]!.state === 'received' ? threadCandidate(item.stored, item.read, lookups[offset]!, mailboxes) : null;
+        return match ? [match.ticketId] : [];
+      });
+      if (candidates.length > 1) deferred.holdLockedCases(await lockThreadCases(tx, candidates));
       for (const [offset, { stored, read, parsed, content }] of run.entries()) {
         const lookup = lookups[offset]!;
         if (lookup.state !== 'received') {
@@ -178,6 +184,8 @@ class DeferredWrites {
   private cases: { plan: PlannedCase; done: (opened: OpenedCase) => void }[] = [];
   private replies: { request: AddMessageRequest; done: (messageId: string) => void }[] = [];
   private finishes: { id: string; index: number; released: boolean; message: ParsedMessage | null; decided: Decided }[] = [];
+  /** Cases locked ahead for the mails of a run, as read then: forgotten at the next flush (a reply written may move one). */
+  private lockedCases = new Map<string, TicketWithAccess>();
 
   private readonly tx: Tx;
 
@@ -191,6 +199,16 @@ class DeferredWrites {
 
   hasReplyOn(ticketId: string): boolean {
     return this.replies.some((reply) => reply.request.ticket.id === ticketId);
+  }
+
+  holdLockedCases(cases: Map<string, TicketWithAccess>): void {
+    this.lockedCases = cases;
+  }
+
+  /** A case locked ahead, when it is still as read (no reply written or held back on it since) and not merged away. */
+  lockedCase(ticketId: string): TicketWithAccess | undefined {
+    const ticket = this.lockedCases.get(ticketId);
+    return ticket && !ticket.mergedIntoId && !this.hasReplyOn(ticketId) ? ticket : undefined;
   }
 
   openCase(plan: PlannedCase, done: (opened: OpenedCase) => void): void {
@@ -209,6 +227,7 @@ class DeferredWrites {
 
   async flush(): Promise<void> {
     const { cases, replies, finishes } = this;
+    this.lockedCases = new Map();
     this.keys = new Set();
     this.cases = [];
     this.replies = [];
@@ -302,7 +321,7 @@ async function decide(
   if (known && !known.isActive) return ignored('sender-inactive');
   const match = pickThread(threadingKeys(message, stored.envelopeTo), lookup);
   if (match && deferred.hasReplyOn(match.ticketId)) await deferred.flush(); // read the case as that reply left it
-  let ticket = match ? await lockThreadCase(tx, match.ticketId) : undefined;
+  let ticket = match ? (deferred.lockedCase(match.ticketId) ?? (await lockThreadCase(tx, match.ticketId))) : undefined;
   if (match && ticket && deferred.hasReplyOn(ticket.id)) {
     await deferred.flush(); // merged into a case a held-back reply goes to
     ticket = await lockThreadCase(tx, match.ticketId);
@@ -345,6 +364,15 @@ async function decide(
   let opened: OpenedCase | null = null;
   deferred.openCase(plan, (value) => (opened = value));
   return () => outcomeOf(opened!);
+}
+
+/** The case decide() would look at for this mail (a person's mail, not ours, not seen, from an active or unknown sender), or null. */
+function threadCandidate(stored: StoredInboundMail, read: ReadInboundMail, lookup: InboundLookup, mailboxes: MailboxDirectory): ThreadMatch | null {
+  if ('error' in read || read.classified.classification !== 'normal') return null;
+  const address = read.message.from?.address?.toLowerCase();
+  if (!address || mailboxes.addresses.has(baseAddress(address)) || lookup.seen !== null) return null;
+  if (lookup.sender && !lookup.sender.isActive) return null;
+  return pickThread(threadingKeys(read.message, stored.envelopeTo), lookup);
 }
 
 /** Agents, the requester, participants and contacts of the case's organisation write into a case by mail. */

@@ -181,6 +181,21 @@ export async function findTicket(executor: Executor, id: string, options: { forU
   return row ? { ...toTicket(row), organizationSharesCases: row.shares_cases } : undefined;
 }
 
+/** Several cases at once (locked in id order with forUpdate), by id; a missing id is absent from the map. */
+export async function findTickets(executor: Executor, ids: readonly string[], options: { forUpdate?: boolean } = {}): Promise<Map<string, TicketWithAccess>> {
+  if (ids.length === 0) return new Map();
+  let query = executor
+    .selectFrom('tickets')
+    .innerJoin('organizations', 'organizations.id', 'tickets.organization_id')
+    .selectAll('tickets')
+    .select('organizations.shares_cases')
+    .where('tickets.id', '=', sql<string>`any(${sql.val([...new Set(ids)])}::uuid[])`)
+    .orderBy('tickets.id');
+  if (options.forUpdate) query = query.forUpdate('tickets');
+  const rows = await query.execute();
+  return new Map(rows.map((row) => [row.id, { ...toTicket(row), organizationSharesCases: row.shares_cases }]));
+}
+
 /** The id of case #number, for callers that know cases by their human number. */
 export async function findTicketIdByNumber(executor: Executor, number: number): Promise<string | undefined> {
   const row = await executor.selectFrom('tickets').select('id').where('number', '=', number).executeTakeFirst();
@@ -414,7 +429,7 @@ export async function insertMessagesWithEffects(executor: Executor, records: rea
         status = coalesce(x.next_status, t.status),
         solved_at = case when x.next_status = 'open' then null else t.solved_at end,
         updated_at = date_trunc('milliseconds', now())
-      from input x where t.id = x.ticket_id
+      from input x where t.id = x.ticket_id and t.id = any(${sql.val(records.map((record) => record.ticketId))}::uuid[])
     ), audit as (
       insert into audit_events (subject_type, subject_id, ticket_id, actor_id, action, changes)
       select 'ticket', ticket_id, ticket_id, author_id, action, changes from input order by ord
