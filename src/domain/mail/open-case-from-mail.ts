@@ -59,8 +59,9 @@ export type OpenCaseFromMailInput = {
 
 /**
  * Everything about the new case decided before it is written: its requester (a new contact is
- * created here), the creation request, the CC'd participants. `openPlannedCase` writes it; the mail
- * intake may write several plans without participants or link together (createTicketsInTransaction).
+ * created here), the creation request, the CC'd participants. createTicketsInTransaction then
+ * completeOpenedCase write it (openCaseFromMail does both); the mail intake writes the plans of
+ * several mails without participants or link with one createTicketsInTransaction.
  */
 export type PlannedCase = { request: CreateTicketRequest; sender: ResolvedSender; participants: MailAddress[]; linkTo: { ticketId: string; reason: string } | null };
 

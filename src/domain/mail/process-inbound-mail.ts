@@ -92,9 +92,10 @@ export async function processStoredInboundMail(
  * thrown without being recorded: the caller then takes the mails one at a time.
  *
  * Statements: consecutive mails taken along that share no lane key (sender, Message-IDs,
- * Thread-Index root) are locked and looked up in one; the writes wait in DeferredWrites until a
- * mail that may read them comes, or the end — so a commit of independent mails costs about one
- * lookup, one case lock per reply, and four writes (creation facts, cases, replies, outcomes).
+ * Thread-Index root) are locked and looked up in one, and the cases their replies point at are
+ * locked in one more; the writes wait in DeferredWrites until a mail that may read them comes, or
+ * the end — so a commit of independent mails costs about one lookup, one case lock and four writes
+ * (creation facts, cases, replies, outcomes) besides begin and commit.
  */
 export async function processInboundMailsTogether(
   deps: InboundMailDeps,
