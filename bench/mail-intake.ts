@@ -155,18 +155,20 @@ async function main(): Promise<void> {
       const postgresMs = (1000 * intake.postgresSeconds) / mailCount;
       const coresAt200 = ((serverMs + senderMs + postgresMs) * 200) / 1000;
       const eventsPerCase = (statements - statementsAtEnd) / Math.max(1, processed);
-      const verdict =
-        perSecond >= 200
-          ? 'met in this run.'
-          : `not met in this run. Where the time goes (CPU per mail up to the last mail processed): the server's JavaScript thread ${fmt(serverMs, 2)} ms (it was ${fmt(100 * intake.serverElu)} % busy, so SMTP replies waited for it), ${process.env.MAIL_BENCH_SENDER === 'inline' ? 'the sender on that same thread' : `the sending worker ${fmt(senderMs, 2)} ms`}, PostgreSQL ${fmt(postgresMs, 2)} ms, other jobs on the machine ${perMail(intake.otherSeconds)} ms. At 200 mails/s the server thread alone would need ${fmt(serverMs / 5, 2)} of a core and server + sender + PostgreSQL ${fmt(coresAt200, 2)} of the 2 cores, before any other job. Of the ${rt(statementsAtEnd)} round trips per mail, ${rt(byKind.case)} are the case or message itself (src/domain/tickets — a new case: requester check, environment version, case, message, audit row, event; a reply: case lock, author, message, case update, audit row, event) and ${rt(byKind.accept + byKind.processing + byKind.transaction)} are intake (accept, lock + lookups, outcome, batch reading, transaction control).`;
+      const where = `Where the time goes (CPU per mail up to the last mail processed): the server's JavaScript thread ${fmt(serverMs, 2)} ms (it was ${fmt(100 * intake.serverElu)} % busy, so SMTP replies waited for it), ${process.env.MAIL_BENCH_SENDER === 'inline' ? 'the sender on that same thread' : `the sending worker ${fmt(senderMs, 2)} ms`}, PostgreSQL ${fmt(postgresMs, 2)} ms, other jobs on the machine ${perMail(intake.otherSeconds)} ms. At 200 mails/s the server thread alone would need ${fmt(serverMs / 5, 2)} of a core and server + sender + PostgreSQL ${fmt(coresAt200, 2)} of the 2 cores, before any other job. Of the ${rt(statementsAtEnd)} round trips per mail, ${rt(byKind.case)} are the cases and messages themselves (src/domain/tickets — per commit, the new cases: one requester check and one insert for all; the replies: their cases locked together, one insert for all) and ${rt(byKind.accept + byKind.processing + byKind.transaction)} are intake (accept, locks + lookups, outcomes, batch reading, transaction control).`;
+      const verdict = `${perSecond >= 200 ? 'met in this run' : 'not met in this run'}. ${where}`;
       const section = `${START}
 ## Inbound e-mail: SMTP accept → case (\`bench/mail-intake.ts\`)
 
 Run ${new Date().toISOString()} in ${fmt((performance.now() - started) / 1000)} s. Machine: ${machine.cpuModel}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB; Node ${process.version}; PostgreSQL (throwaway initdb, default settings); 1-minute load average ${fmt(load, 1)} when sending began (other jobs share this machine).
 
-${fmt(mailCount)} mails over ${connections} SMTP connections to the built-in listener, with ${fmt(caseCount)} existing cases: 70 % new requests from known contacts, 30 % replies into existing open cases (\`[#number]\` in the subject, In-Reply-To unknown to us, so every reply runs the threading lookups). The sender (nodemailer, each connection sending its next mail once the previous one got its answer) runs in a worker thread of the bench process${process.env.MAIL_BENCH_SENDER === 'inline' ? ' — not in this run: MAIL_BENCH_SENDER=inline put it on the server thread' : ', standing in for the MTA, which is another process'}.
+${fmt(mailCount)} mails over ${connections} SMTP connections to the built-in listener, with ${fmt(caseCount)} existing cases: 70 % new requests from known contacts, 30 % replies into existing open cases (\`[#number]\` in the subject, In-Reply-To unknown to us, so every reply runs the threading lookups). The sender (nodemailer, each connection sending its next mail once the previous one got its answer) runs in a worker thread of the bench process${process.env.MAIL_BENCH_SENDER === 'inline' ? ' — not in this run: MAIL_BENCH_SENDER=inline put it on the server thread' : ', standing in for the MTA, which is another process'}. ${
+        senderNagle
+          ? 'Its sockets use Nagle\'s algorithm in this run (MAIL_BENCH_SENDER_NAGLE=1): nodemailer writes the end of DATA apart from the message, that write waits for the server\'s delayed ACK (40 ms), and 8 connections cannot send more than about 155 mails/s whatever the server does.'
+          : 'Its sockets have TCP_NODELAY: nodemailer writes the end of DATA (`.`) apart from the message, and with Nagle\'s algorithm that write waited for the server\'s delayed ACK (40 ms on Linux) — runs before 2026-11-23 12:15 had that stall in every transaction, which capped 8 connections at about 155 mails/s whatever the server did (MAIL_BENCH_SENDER_NAGLE=1 sends that way again).'
+      }
 
-How intake works: the listener answers \`RCPT TO\` from an in-memory mailbox list (read again every 10 s, at once after a change on this node; an address it does not know is looked up in the database). Messages that finish while a commit is under way are committed together in the next one (group commit): one statement stores their raw bytes and their \`mail.received\` events, and each \`250\` is sent only after the commit that holds its mail. Each \`mail.received\` event processes its mail and the mails waiting behind it (up to 32, parsed once): they are spread over 2 lanes — mails of one sender, or referring to one another, share a lane in arrival order — and a lane commits up to 8 mails per transaction, each locked and decided as alone (one statement locks it and reads every lookup: Message-ID seen, sender, reply token, In-Reply-To/References, case number, Thread-Index, the sender's recent cases; one statement records its outcome and Message-ID). If anything fails, those mails are taken again one per transaction. The new cases' own events (routing, SLA clock, acknowledgement, realtime) wait in the outbox behind the mail events.
+How intake works: the listener answers \`RCPT TO\` from an in-memory mailbox list (read again every 10 s, at once after a change on this node; an address it does not know is looked up in the database). Messages that finish while a commit is under way are committed together in the next one (group commit): one statement stores their raw bytes and their \`mail.received\` events, and each \`250\` is sent only after the commit that holds its mail. Each \`mail.received\` event processes its mail and the mails waiting behind it (up to 32, parsed once): they are spread over 2 lanes — mails of one sender, or referring to one another, share a lane in arrival order — and a lane commits up to 8 mails per transaction, each decided as alone. In a commit, consecutive mails that share no sender, Message-ID or Thread-Index root are locked and looked up in one statement (Message-ID seen, sender, reply token, In-Reply-To/References, case number, Thread-Index, the sender's recent cases), and the cases their replies point at are locked in one more; their writes wait until a mail that may read them comes, or the commit ends, and then go one statement each: the new cases with their first messages, audit rows and events (after one read of the requesters), the replies with their case updates, audit rows and events, the outcomes with their Message-IDs. If anything fails, those mails are taken again one per transaction. The new cases' own events (routing, SLA clock, acknowledgement, realtime) wait in the outbox behind the mail events.
 
 | measure | value |
 |---|---|
@@ -181,7 +183,7 @@ How intake works: the listener answers \`RCPT TO\` from an in-memory mailbox lis
 | CPU per mail with the new cases' events: Casebook process / PostgreSQL / other jobs | ${perMail(whole.processSeconds)} / ${perMail(whole.postgresSeconds)} / ${perMail(whole.otherSeconds)} ms |
 | baseline: pgbench one-row INSERT, 8 clients | ${fmt(baseline.tps)} TPS → mails/s is ${fmt((100 * perSecond) / baseline.tps, 1)} % of it |
 
-Before this design (2026-11-23 07:05, same machine, sender on the server thread): 73 mails/s end to end, accept 156 mails/s, p99 accept 78 ms, about 41 round trips per mail (accept 5, processing about 20 — one statement per question — and the new cases' events interleaved with the mails). This design with the sender on the server thread (MAIL_BENCH_SENDER=inline, 08:35, load 1.8): 141 mails/s end to end, p99 accept 100 ms — moving the sender to a worker is not what changed the figure.
+Before this design (2026-11-23 07:05, same machine, sender on the server thread): 73 mails/s end to end, accept 156 mails/s, p99 accept 78 ms, about 41 round trips per mail (accept 5, processing about 20 — one statement per question — and the new cases' events interleaved with the mails). This design with the sender on the server thread (MAIL_BENCH_SENDER=inline, 08:35, load 1.8): 141 mails/s end to end, p99 accept 100 ms — moving the sender to a worker is not what changed the figure. Mails of a commit still looked up and written one by one (09:44, sender with the 40 ms stall): 149 mails/s end to end, accept 150 mails/s, p99 accept 100 ms, 10.3 round trips per mail; CPU per mail: server thread 3.76, sender 0.79, PostgreSQL 3.64 ms. That code with this sender (12:15, load 1.5): 205 mails/s end to end, accept 453 mails/s, p99 accept 48 ms, 6.0 round trips per mail; server thread 2.86, sender 0.70, PostgreSQL 2.64 ms. The current code with the stalling sender (MAIL_BENCH_SENDER_NAGLE=1, 12:38, other jobs 6 ms of CPU per mail): 124 mails/s, bound by accept (p50 60 ms).
 
 Target in the issue: ≥ 200 mails/s end to end on this 2-core machine — ${verdict}
 ${END}`;
@@ -200,7 +202,15 @@ ${END}`;
  * previous one got its answer. It runs in a worker thread (MAIL_BENCH_SENDER=worker, the default), as
  * an MTA is another process, so its CPU work does not queue on the server's event loop;
  * MAIL_BENCH_SENDER=inline runs it on the server's thread (how runs before 2026-11-23 08:00 measured).
+ *
+ * Its sockets have TCP_NODELAY. nodemailer writes the end of DATA (`.`) apart from the message's
+ * last bytes; with Nagle's algorithm that write waits for the server's ACK of the body, which a
+ * Linux receiver delays by 40 ms when it has nothing to answer yet — so every transaction took
+ * 40 ms more whatever the server did, and 8 connections could never send more than about 155
+ * mails/s. A sender that writes the dot together with the body's end (an MTA buffering its output)
+ * does not wait there. MAIL_BENCH_SENDER_NAGLE=1 sends as runs before 2026-11-23 12:15 did.
  */
+const senderNagle = process.env.MAIL_BENCH_SENDER_NAGLE === '1';
 type Sent = { latencies: number[]; failures: number; senderCpuMs: number };
 
 async function sendMails(port: number, mails: { from: string; raw: string }[]): Promise<Sent> {
@@ -208,8 +218,16 @@ async function sendMails(port: number, mails: { from: string; raw: string }[]): 
     const { parentPort, workerData } = require('node:worker_threads');
     const { performance } = require('node:perf_hooks');
     const nodemailer = require('nodemailer');
-    const { port, mails, connections, mailbox } = workerData;
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: connections, maxMessages: Infinity });
+    const net = require('node:net');
+    const { port, mails, connections, mailbox, nagle } = workerData;
+    // TCP_NODELAY on the sender's sockets unless MAIL_BENCH_SENDER_NAGLE=1 (see sendMails).
+    const getSocket = nagle ? undefined : (options, callback) => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.setNoDelay(true);
+      socket.once('error', callback);
+      socket.once('connect', () => { socket.off('error', callback); callback(null, { connection: socket }); });
+    };
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, pool: true, maxConnections: connections, maxMessages: Infinity, ...(getSocket && { getSocket }) });
     const latencies = [];
     let failures = 0;
     let next = 0;
@@ -231,7 +249,7 @@ async function sendMails(port: number, mails: { from: string; raw: string }[]): 
       parentPort.postMessage({ latencies, failures, senderCpuMs: (cpu.user + cpu.system) / 1000 });
     });`;
   const bar = progressBar('mails sent', mails.length);
-  const workerData = { port, mails, connections, mailbox: MAILBOX };
+  const workerData = { port, mails, connections, mailbox: MAILBOX, nagle: senderNagle };
   const result = await new Promise<Sent>((resolveSent, rejectSent) => {
     if (process.env.MAIL_BENCH_SENDER === 'inline') {
       // Same code on this thread: a Function with the worker's globals stubbed.
@@ -272,7 +290,7 @@ async function startProfiler(): Promise<{ stop(path: string): Promise<void> }> {
 /** What a statement is for, by its text: the intake's own statements, transaction control, realtime, the rest (the new case or message and its events). */
 function kindOf(text: string): 'accept' | 'processing' | 'transaction' | 'realtime' | 'case' {
   if (text.startsWith('with stored as')) return 'accept';
-  if (/^(with locked as|with finished as|with waiting as|select \* from "mailboxes")/.test(text)) return 'processing';
+  if (/^(with locked as|with lookups as|with finished as|with outcomes as|with waiting as|select \* from "mailboxes")/.test(text)) return 'processing';
   if (/^(begin|commit|rollback)/.test(text)) return 'transaction';
   if (text.includes('pg_notify')) return 'realtime';
   return 'case';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupCommitter } from '../../src/channels/smtp-listener.ts';
 import { acceptInboundMail, findMailboxForRecipients, processInboundMailBatch } from '../../src/domain/mail/index.ts';
 import type { FileStore } from '../../src/platform/file-store.ts';
-import { createTestApp, type TestApp } from '../support/test-app.ts';
+import { call, createTestApp, type TestApp } from '../support/test-app.ts';
 import { mailWorld, newMessageId, rawMail } from './mail-world.ts';
 
 /**
@@ -51,6 +51,63 @@ describe('batched inbound mail intake', () => {
     // The events of the mails taken along find them done.
     const again = await processInboundMailBatch({ database: t.database, files: t.files, config: config() }, ids.reply);
     expect(again).toEqual({ state: 'skipped', previousState: 'processed' });
+  });
+
+  it('writes the new cases and replies of a commit together, each still decided as if it came alone', async () => {
+    const organization = await world.make.organization();
+    const requester = await world.make.contact(organization.id);
+    const colleague = await world.make.contact(organization.id);
+    const another = await world.make.contact(organization.id);
+    const openingId = newMessageId('together-batch.test');
+    const opened = await world.deliver(rawMail({ from: requester.email, subject: 'Batch: invoices are wrong', messageId: openingId }));
+    const earlierId = newMessageId('together-batch.test');
+    await world.deliver(rawMail({ from: 'dup@together-batch.test', subject: 'Batch together: sent twice', messageId: earlierId }));
+    const caseId = opened.result.state === 'processed' ? opened.result.ticketId! : '';
+    const { ticket: existing } = await world.caseOf(caseId);
+    await t.database.db.updateTable('tickets').set({ status: 'solved', solved_at: new Date() }).where('id', '=', caseId).execute();
+
+    const ids = [
+      await accept(rawMail({ from: 'first@together-batch.test', subject: 'Batch together: one' })),
+      // The requester answers the solved case by its number: it reopens.
+      await accept(rawMail({ from: requester.email, subject: `Re: [#${existing.number}] Batch: invoices are wrong`, body: 'Still wrong in March.' })),
+      await accept(rawMail({ from: 'second@together-batch.test', subject: 'Batch together: two' })),
+      // A colleague writes into the same case in the same commit: it finds the case open again.
+      await accept(rawMail({ from: colleague.email, subject: `[#${existing.number}] Batch: invoices are wrong`, body: 'And in April.' })),
+      // A mail seen before (same Message-ID, another copy) and an answer to the first mail by its Message-ID.
+      await accept(rawMail({ from: 'dup@together-batch.test', subject: 'Batch together: sent twice', messageId: earlierId, body: 'Copy with another footer.' })),
+      await accept(rawMail({ from: another.email, subject: 'Re: invoices', inReplyTo: openingId, body: 'May too.' })),
+    ];
+    await processInboundMailBatch({ database: t.database, files: t.files, config: config() }, ids[0]!, { lanes: 1, mailsPerCommit: 8 });
+
+    const rows = await Promise.all(ids.map((id) => world.inbound(id)));
+    expect(rows.map((row) => [row.state, (row.outcome as { action: string }).action])).toEqual([
+      ['processed', 'created'],
+      ['processed', 'threaded'],
+      ['processed', 'created'],
+      ['processed', 'threaded'],
+      ['duplicate', 'duplicate'],
+      ['processed', 'threaded'],
+    ]);
+    expect(rows[1]!.ticket_id).toBe(caseId);
+    expect(rows[3]!.ticket_id).toBe(caseId);
+    expect(rows[5]).toMatchObject({ ticket_id: caseId, outcome: { threadedBy: 'message-id' } });
+    const [one, two] = await Promise.all([world.caseOf(rows[0]!.ticket_id!), world.caseOf(rows[2]!.ticket_id!)]);
+    expect(two.ticket.number).toBeGreaterThan(one.ticket.number); // numbered in arrival order
+    expect(one.messages.map((message) => [message.id, message.body])).toEqual([[rows[0]!.created_message_id, 'Our export fails since this morning.']]);
+    const { ticket, messages } = await world.caseOf(caseId);
+    expect(ticket.status).toBe('open');
+    expect(messages.map((message) => message.body)).toEqual(['Our export fails since this morning.', 'Still wrong in March.', 'And in April.', 'May too.']);
+    expect(messages.slice(1).map((message) => message.id)).toEqual([rows[1]!.created_message_id, rows[3]!.created_message_id, rows[5]!.created_message_id]);
+    const timeline = (await call(t.app, world.agentToken, 'GET', `/api/v1/tickets/${caseId}/timeline`)).json() as { items: { action: string; changes: Record<string, unknown> }[] };
+    const replies = timeline.items.filter((entry) => entry.action === 'reply.added');
+    expect(replies.map((entry) => entry.changes.status ?? null)).toEqual([{ before: 'solved', after: 'open' }, null, null]);
+    const events = await t.database.db.selectFrom('outbox').select('payload').where('topic', '=', 'ticket.message-added').execute();
+    const ofCase = events.map((event) => event.payload as { ticketId: string; status: string; inboundMailId: string }).filter((payload) => payload.ticketId === caseId);
+    expect(ofCase.map((payload) => [payload.inboundMailId, payload.status])).toEqual([
+      [ids[1], 'open'],
+      [ids[3], 'open'],
+      [ids[5], 'open'],
+    ]);
   });
 
   it('a mail taken along that fails keeps its error for its own event and holds back none of the others', async () => {

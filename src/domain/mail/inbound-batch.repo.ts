@@ -5,7 +5,10 @@
  */
 import { sql } from 'kysely';
 import type { Executor, Tx } from '../../platform/db/database.ts';
+import type { Actor, Role } from '../identity/index.ts';
 import { spellings, type InboundMailOutcome, type SenderUser, type StoredInboundMail } from './inbound-processing.repo.ts';
+
+type SenderRow = SenderUser & { roles: string[]; isSenior: boolean; name: string; email: string; locale: string };
 
 type StoredRow = {
   id: string;
@@ -51,6 +54,8 @@ export type InboundLookup = {
   /** The mail's own Message-ID is known: 'in' (stored before), 'out' (we sent it). */
   seen: 'in' | 'out' | null;
   sender: SenderUser | null;
+  /** The sender's account as an actor (who authors a reply), when it is active. */
+  senderActor: Actor | null;
   byToken: string | null;
   /** Referenced Message-IDs we stored or sent (without brackets) → their case. */
   byMessageId: Map<string, string>;
@@ -82,17 +87,7 @@ export async function lockAndLookUpInboundMail(tx: Tx, id: string, keys: LookupK
   const from = keys.fromAddress?.toLowerCase() ?? null;
   const lock = options.skipLocked ? sql`for update skip locked` : sql`for update`;
   const row = (
-    await sql<{
-      state: string | null;
-      seen_in: string | null;
-      seen_out: boolean;
-      sender: { id: string; kind: 'agent' | 'contact'; organizationId: string | null; isActive: boolean } | string | null;
-      by_token: string | null;
-      by_message_id: { messageId: string; ticketId: string }[] | string | null;
-      by_number: string | null;
-      by_thread_index: string | null;
-      sender_cases: string | number | null;
-    }>`
+    await sql<LookupRow>`
       with locked as (select state from inbound_mails where id = ${id} ${lock})
       select
         (select state from locked) as state,
@@ -100,7 +95,8 @@ export async function lockAndLookUpInboundMail(tx: Tx, id: string, keys: LookupK
         ${own.length ? sql`exists (select 1 from outbound_mails where message_id = any(${sql.val(own)}::text[]))` : sql`false`} as seen_out,
         ${
           from
-            ? sql`(select json_build_object('id', u.id, 'kind', u.kind, 'organizationId', u.organization_id, 'isActive', u.is_active) from users u where lower(u.email) = ${from})`
+            ? sql`(select json_build_object('id', u.id, 'kind', u.kind, 'organizationId', u.organization_id, 'isActive', u.is_active,
+                     'roles', u.roles, 'isSenior', u.is_senior, 'name', u.name, 'email', u.email, 'locale', u.locale) from users u where lower(u.email) = ${from})`
             : sql`null::json`
         } as sender,
         ${keys.tokens.length ? sql`(select t.id from tickets t where t.mail_token = any(${sql.val([...keys.tokens])}::text[]) order by t.created_at limit 1)` : sql`null::uuid`} as by_token,
@@ -126,14 +122,35 @@ export async function lockAndLookUpInboundMail(tx: Tx, id: string, keys: LookupK
             : sql`null::bigint`
         } as sender_cases`.execute(tx)
   ).rows[0]!;
+  return toLookup(row);
+}
+
+type LookupRow = {
+  state: string | null;
+  seen_in: string | null;
+  seen_out: boolean;
+  sender: SenderRow | string | null;
+  by_token: string | null;
+  by_message_id: { messageId: string; ticketId: string }[] | string | null;
+  by_number: string | null;
+  by_thread_index: string | null;
+  sender_cases: string | number | null;
+};
+
+function toLookup(row: LookupRow): InboundLookup {
   const parse = <T>(value: T | string | null): T | null => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
   const byMessageId = new Map<string, string>();
   for (const ref of parse(row.by_message_id) ?? []) byMessageId.set(ref.messageId.replace(/^<|>$/g, ''), ref.ticketId);
   const seenIn = row.seen_in as 'in' | 'out' | null;
+  const sender = parse(row.sender);
   return {
     state: row.state,
     seen: seenIn ?? (row.seen_out ? 'out' : null),
-    sender: parse(row.sender),
+    sender: sender && { id: sender.id, kind: sender.kind, organizationId: sender.organizationId, isActive: sender.isActive },
+    senderActor:
+      sender && sender.isActive
+        ? { userId: sender.id, kind: sender.kind, roles: sender.roles as Role[], organizationId: sender.organizationId, senior: sender.isSenior, name: sender.name, email: sender.email, locale: sender.locale }
+        : null,
     byToken: row.by_token,
     byMessageId,
     byNumber: row.by_number,
@@ -142,26 +159,121 @@ export async function lockAndLookUpInboundMail(tx: Tx, id: string, keys: LookupK
   };
 }
 
+/**
+ * lockAndLookUpInboundMail for several mails taken along in a batch (`SKIP LOCKED`), in ONE statement
+ * of the same text whatever their number: each mail's lock state and lookups, in input order. The
+ * caller passes mails that do not depend on one another (process-inbound-mail.ts: no lane key in
+ * common), so none of their lookups would read what processing another of them writes.
+ */
+export async function lockAndLookUpInboundMails(tx: Tx, mails: readonly { id: string; keys: LookupKeys }[]): Promise<InboundLookup[]> {
+  if (mails.length === 0) return [];
+  const input = mails.map(({ id, keys }, ord) => ({
+    ord,
+    id,
+    own: spellings(keys.messageId ? [keys.messageId] : []),
+    referenced: spellings(keys.messageIds),
+    from_address: keys.fromAddress?.toLowerCase() ?? null,
+    tokens: [...keys.tokens],
+    case_number: keys.caseNumber,
+    thread_index_root: keys.threadIndexRoot,
+    rate_from: keys.rateWindow?.from.toISOString() ?? null,
+    rate_to: keys.rateWindow?.to.toISOString() ?? null,
+  }));
+  const result = await sql<LookupRow & { ord: number }>`
+    with lookups as materialized (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
+        ord int, id uuid, own text[], referenced text[], from_address text, tokens text[], case_number integer,
+        thread_index_root text, rate_from timestamptz, rate_to timestamptz)
+    ), locked as materialized (
+      select id, state from inbound_mails where id = any(${sql.val(mails.map((mail) => mail.id))}::uuid[]) for update skip locked
+    ),
+    -- Message-IDs are matched for all the mails at once (a join, not a scan per mail).
+    own as (select x.ord, o.id from lookups x cross join lateral unnest(x.own) as o(id)),
+    referenced as (select x.ord, r.id from lookups x cross join lateral unnest(x.referenced) as r(id)),
+    seen_in as (select distinct on (own.ord) own.ord, m.direction from own join mail_message_ids m on m.message_id = own.id order by own.ord),
+    seen_out as (select distinct own.ord from own join outbound_mails o on o.message_id = own.id),
+    by_message_id as (
+      select r.ord, json_agg(json_build_object('messageId', r.message_id, 'ticketId', r.ticket_id) order by r.source) as refs
+      from (
+        select referenced.ord, 0 as source, m.message_id, m.ticket_id from referenced join mail_message_ids m on m.message_id = referenced.id
+        union all
+        select referenced.ord, 1, o.message_id, o.ticket_id from referenced join outbound_mails o on o.message_id = referenced.id where o.ticket_id is not null) r
+      group by r.ord
+    )
+    select
+      x.ord,
+      (select l.state from locked l where l.id = x.id) as state,
+      seen_in.direction as seen_in,
+      seen_out.ord is not null as seen_out,
+      (select json_build_object('id', u.id, 'kind', u.kind, 'organizationId', u.organization_id, 'isActive', u.is_active,
+              'roles', u.roles, 'isSenior', u.is_senior, 'name', u.name, 'email', u.email, 'locale', u.locale)
+         from users u where lower(u.email) = x.from_address) as sender,
+      (select t.id from tickets t where t.mail_token = any(x.tokens) order by t.created_at limit 1) as by_token,
+      by_message_id.refs as by_message_id,
+      (select t.id from tickets t where t.number = x.case_number) as by_number,
+      (select m.ticket_id from mail_message_ids m where m.thread_index_root = x.thread_index_root order by m.created_at desc limit 1) as by_thread_index,
+      case when x.rate_from is not null and x.from_address is not null then
+        (select count(*) from inbound_mails i
+         where lower(i.from_address) = x.from_address and i.received_at > x.rate_from and i.received_at <= x.rate_to
+           and i.state = 'processed' and i.outcome->>'action' in ('created', 'linked') and i.id <> x.id)
+      end as sender_cases
+    from lookups x
+      left join seen_in on seen_in.ord = x.ord
+      left join seen_out on seen_out.ord = x.ord
+      left join by_message_id on by_message_id.ord = x.ord
+    order by x.ord`.execute(tx);
+  return result.rows.map(toLookup);
+}
+
+export type IncomingRecord = { messageId: string; ticketId: string; messageRef: string; threadIndexRoot: string | null };
+
 /** Records the outcome and, when the mail made a case or message, its Message-ID — one statement. */
-export async function finishInboundMailWithMessageId(
+export async function finishInboundMailWithMessageId(tx: Tx, id: string, result: InboundMailOutcome, incoming: IncomingRecord | null): Promise<void> {
+  await finishInboundMailsWithMessageIds(tx, [{ id, result, incoming }]);
+}
+
+/**
+ * The outcomes of several mails and the Message-IDs of those that made a case or message — one
+ * statement, whatever their number (the mails are distinct, and so are their Message-IDs).
+ */
+export async function finishInboundMailsWithMessageIds(
   tx: Tx,
-  id: string,
-  result: InboundMailOutcome,
-  incoming: { messageId: string; ticketId: string; messageRef: string; threadIndexRoot: string | null } | null,
+  mails: readonly { id: string; result: InboundMailOutcome; incoming: IncomingRecord | null }[],
 ): Promise<void> {
-  const record = incoming
-    ? sql`, recorded as (
-        insert into mail_message_ids (message_id, ticket_id, message_ref, direction, thread_index_root)
-        values (${incoming.messageId}, ${incoming.ticketId}, ${incoming.messageRef}, 'in', ${incoming.threadIndexRoot})
-        on conflict (message_id) do nothing)`
-    : sql``;
+  if (mails.length === 0) return;
+  const input = mails.map(({ id, result, incoming }, ord) => ({
+    ord,
+    id,
+    state: result.state,
+    classification: result.classification,
+    from_address: result.fromAddress,
+    ticket_id: result.ticketId,
+    created_message_id: result.messageId,
+    outcome: result.outcome,
+    last_error: result.lastError ?? null,
+    incoming_message_id: incoming?.messageId ?? null,
+    incoming_ticket_id: incoming?.ticketId ?? null,
+    incoming_message_ref: incoming?.messageRef ?? null,
+    incoming_thread_index_root: incoming?.threadIndexRoot ?? null,
+  }));
   await sql`
-    with finished as (
-      update inbound_mails set
-        state = ${result.state}, classification = ${result.classification}, from_address = ${result.fromAddress},
-        ticket_id = ${result.ticketId}, created_message_id = ${result.messageId}, outcome = ${JSON.stringify(result.outcome)}::jsonb,
-        last_error = ${result.lastError ?? null}, attempts = attempts + 1, processed_at = now()
-      where id = ${id}
-      returning id)${record}
+    with outcomes as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
+        ord int, id uuid, state text, classification text, from_address text, ticket_id uuid, created_message_id uuid, outcome jsonb,
+        last_error text, incoming_message_id text, incoming_ticket_id uuid, incoming_message_ref uuid, incoming_thread_index_root text)
+    ), finished as (
+      update inbound_mails i set
+        state = x.state, classification = x.classification, from_address = x.from_address,
+        ticket_id = x.ticket_id, created_message_id = x.created_message_id, outcome = x.outcome,
+        last_error = x.last_error, attempts = i.attempts + 1, processed_at = now()
+      from outcomes x
+      where i.id = x.id and i.id = any(${sql.val(mails.map((mail) => mail.id))}::uuid[])
+      returning i.id
+    ), recorded as (
+      insert into mail_message_ids (message_id, ticket_id, message_ref, direction, thread_index_root)
+      select incoming_message_id, incoming_ticket_id, incoming_message_ref, 'in', incoming_thread_index_root
+      from outcomes where incoming_message_id is not null order by ord
+      on conflict (message_id) do nothing
+    )
     select count(*) from finished`.execute(tx);
 }

@@ -7,7 +7,7 @@ import type { Tx } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import { enqueueEvent } from '../../platform/outbox/outbox.ts';
 import { SYSTEM_ACTOR } from '../identity/index.ts';
-import { createTicketInTransaction, CreateTicketInput, eventPayload, insertLink, type Ticket } from '../tickets/index.ts';
+import { createTicketsInTransaction, CreateTicketInput, eventPayload, insertLink, type CreateTicketRequest, type Ticket } from '../tickets/index.ts';
 import type { MailAddress, ParsedMessage } from './mail.types.ts';
 import { ensureUnassignedOrganizationId, findMailboxTeamId, findUserIdsByAddresses, insertParticipants, type SenderUser } from './inbound-processing.repo.ts';
 import type { MailContent } from './mail-content.ts';
@@ -43,22 +43,29 @@ export function participantsOf(message: ParsedMessage, sender: string, envelopeT
 
 export type OpenedCase = { ticket: Ticket; messageId: string; sender: ResolvedSender; linkedTo: string | null };
 
-export async function openCaseFromMail(
-  tx: Tx,
-  input: {
-    inboundMailId: string;
-    /** The mailbox the mail came to; `teamId` undefined when not known yet (read from the database). */
-    mailbox: { id: string; teamId: string | null | undefined } | null;
-    ownAddresses: ReadonlySet<string>;
-    envelopeTo: readonly string[];
-    message: ParsedMessage & { from: MailAddress };
-    /** The sender's account as already looked up (null: none). */
-    knownSender: SenderUser | null;
-    content: MailContent;
-    suppressAutoReply: boolean;
-    linkTo: { ticketId: string; reason: string } | null;
-  },
-): Promise<OpenedCase> {
+export type OpenCaseFromMailInput = {
+  inboundMailId: string;
+  /** The mailbox the mail came to; `teamId` undefined when not known yet (read from the database). */
+  mailbox: { id: string; teamId: string | null | undefined } | null;
+  ownAddresses: ReadonlySet<string>;
+  envelopeTo: readonly string[];
+  message: ParsedMessage & { from: MailAddress };
+  /** The sender's account as already looked up (null: none). */
+  knownSender: SenderUser | null;
+  content: MailContent;
+  suppressAutoReply: boolean;
+  linkTo: { ticketId: string; reason: string } | null;
+};
+
+/**
+ * Everything about the new case decided before it is written: its requester (a new contact is
+ * created here), the creation request, the CC'd participants. createTicketsInTransaction then
+ * completeOpenedCase write it (openCaseFromMail does both); the mail intake writes the plans of
+ * several mails without participants or link with one createTicketsInTransaction.
+ */
+export type PlannedCase = { request: CreateTicketRequest; sender: ResolvedSender; participants: MailAddress[]; linkTo: { ticketId: string; reason: string } | null };
+
+export async function planCaseFromMail(tx: Tx, input: OpenCaseFromMailInput): Promise<PlannedCase> {
   const { message, content } = input;
   const sender = await resolveSender(tx, message.from, input.knownSender);
   // An agent writing to a mailbox from scratch has no customer organisation: the case waits in triage.
@@ -71,17 +78,29 @@ export async function openCaseFromMail(
     teamId: input.mailbox?.teamId !== undefined ? input.mailbox.teamId : await findMailboxTeamId(tx, input.mailbox?.id ?? null),
     channel: 'email',
   });
-  const { ticket, messageId } = await createTicketInTransaction(tx, SYSTEM_ACTOR, ticketInput, {
+  const options = {
     mail: { quotedBody: content.quotedBody, bodyHtml: content.bodyHtml, inboundMailId: input.inboundMailId, files: content.files },
     eventExtra: { inboundMailId: input.inboundMailId, suppressAutoReply: input.suppressAutoReply, ...(input.linkTo && { linkedToTicketId: input.linkTo.ticketId }) },
-  });
+  };
   const participants = participantsOf(message, message.from.address, input.envelopeTo, input.ownAddresses);
-  if (participants.length > 0) {
-    const users = await findUserIdsByAddresses(tx, participants.map((participant) => participant.address));
-    await insertParticipants(tx, ticket.id, participants.map((participant) => ({ email: participant.address, userId: users.get(participant.address.toLowerCase()) ?? null })));
+  return { request: { actor: SYSTEM_ACTOR, input: ticketInput, options }, sender, participants, linkTo: input.linkTo };
+}
+
+/** What follows the case's creation: its participants and its link to the case the mail referred to. */
+export async function completeOpenedCase(tx: Tx, plan: PlannedCase, created: { ticket: Ticket; messageId: string | null }): Promise<OpenedCase> {
+  const { ticket, messageId } = created;
+  if (plan.participants.length > 0) {
+    const users = await findUserIdsByAddresses(tx, plan.participants.map((participant) => participant.address));
+    await insertParticipants(tx, ticket.id, plan.participants.map((participant) => ({ email: participant.address, userId: users.get(participant.address.toLowerCase()) ?? null })));
   }
-  if (input.linkTo) await linkToCase(tx, ticket, input.linkTo);
-  return { ticket, messageId: messageId!, sender, linkedTo: input.linkTo?.ticketId ?? null };
+  if (plan.linkTo) await linkToCase(tx, ticket, plan.linkTo);
+  return { ticket, messageId: messageId!, sender: plan.sender, linkedTo: plan.linkTo?.ticketId ?? null };
+}
+
+export async function openCaseFromMail(tx: Tx, input: OpenCaseFromMailInput): Promise<OpenedCase> {
+  const plan = await planCaseFromMail(tx, input);
+  const [created] = await createTicketsInTransaction(tx, [plan.request]);
+  return completeOpenedCase(tx, plan, created!);
 }
 
 /** The new case points at the one the mail referred to; only agents see links. */

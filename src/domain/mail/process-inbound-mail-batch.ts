@@ -19,6 +19,7 @@ import { listInboundMailsToProcess } from './inbound-batch.repo.ts';
 import type { StoredInboundMail } from './inbound-processing.repo.ts';
 import { mailboxDirectory } from './mailbox-directory.ts';
 import {
+  laneKeys,
   processInboundMailsTogether,
   processStoredInboundMail,
   readInboundMail,
@@ -26,7 +27,6 @@ import {
   type ProcessedInboundMail,
   type ReadInboundMail,
 } from './process-inbound-mail.ts';
-import { threadIndexRoot } from './thread-inbound-mail.ts';
 
 export type InboundBatchOptions = {
   /** Mails read per event, the event's own included (default 32). */
@@ -137,15 +137,6 @@ function dependentGroups<T extends Item>(items: readonly T[]): T[][] {
     else lanes.set(root(index), [item]);
   });
   return [...lanes.values()];
-}
-
-function laneKeys({ stored, read }: Item): string[] {
-  if ('error' in read) return [];
-  const { message } = read;
-  const sender = message.from?.address?.toLowerCase() ?? stored.envelopeFrom?.toLowerCase();
-  const ids = [message.messageId, message.inReplyTo, ...message.references].filter((id): id is string => Boolean(id));
-  const threadRoot = threadIndexRoot(message.threadIndex);
-  return [...(sender ? [`from:${sender}`] : []), ...ids.map((id) => `id:${id}`), ...(threadRoot ? [`thread:${threadRoot}`] : [])];
 }
 
 /** The outbox subscriber: each `mail.received` event processes its mail and the ones waiting behind it. */

@@ -8,7 +8,7 @@
  * Whether the sender may write into that case is decided by the caller (process-inbound-mail.ts).
  */
 import type { Tx } from '../../platform/db/database.ts';
-import { findTicket, type TicketWithAccess } from '../tickets/index.ts';
+import { findTicket, findTickets, type TicketWithAccess } from '../tickets/index.ts';
 import type { InboundLookup } from './inbound-batch.repo.ts';
 import type { ParsedMessage } from './mail.types.ts';
 
@@ -72,4 +72,12 @@ export async function lockThreadCase(tx: Tx, ticketId: string): Promise<TicketWi
   let ticket = await findTicket(tx, ticketId, { forUpdate: true });
   for (let depth = 0; ticket?.mergedIntoId && depth < 5; depth += 1) ticket = await findTicket(tx, ticket.mergedIntoId, { forUpdate: true });
   return ticket;
+}
+
+/**
+ * The matched cases of several mails locked in one statement (in id order), as they are now. A
+ * merged case is returned as it is: the caller follows the merge with lockThreadCase.
+ */
+export async function lockThreadCases(tx: Tx, ticketIds: readonly string[]): Promise<Map<string, TicketWithAccess>> {
+  return findTickets(tx, ticketIds, { forUpdate: true });
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, Tx } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
@@ -8,7 +9,17 @@ import { loadVisibleTicket } from './get-ticket.ts';
 import { statusAfterReply } from './ticket-status.ts';
 import { ticketsError } from './tickets.errors.ts';
 import { canTicket } from './tickets.policy.ts';
-import { attachToMessage, insertMessage, insertMessageFiles, listMessageRows, touchTicket, updateTicketRow, type MailMessageRecord, type MessageFileRecord } from './tickets.repo.ts';
+import {
+  attachToMessage,
+  insertMessage,
+  insertMessageFiles,
+  insertMessagesWithEffects,
+  listMessageRows,
+  touchTicket,
+  updateTicketRow,
+  type MailMessageRecord,
+  type MessageFileRecord,
+} from './tickets.repo.ts';
 import { Channel, type Message, type Ticket } from './tickets.types.ts';
 
 export const AddMessageInput = z
@@ -78,6 +89,52 @@ export async function addMessageInTransaction(
   });
   await enqueueEvent(tx, 'ticket.message-added', eventPayload(updated, { messageId: message.id, internal, byCustomer, ...(options.mail && { inboundMailId: options.mail.inboundMailId }) }));
   return { message: { ...message, attachments }, ticket: updated };
+}
+
+export type AddMessageRequest = { actor: Actor; ticket: Ticket; input: AddMessageInput; options?: AddMessageOptions };
+
+/**
+ * Several messages, each on its own case, in the caller's transaction and exactly as
+ * addMessageInTransaction would write them one after the other: one statement inserts the messages
+ * and their audit rows and events and moves or touches the cases (the mail intake appends a lane's
+ * replies together), then the files of each. The cases must be distinct, locked and checked by the
+ * caller. Results in request order.
+ */
+export async function addMessagesInTransaction(tx: Tx, requests: readonly AddMessageRequest[]): Promise<Array<{ messageId: string; ticket: Ticket }>> {
+  if (new Set(requests.map((request) => request.ticket.id)).size !== requests.length) throw new Error('addMessagesInTransaction: one message per case');
+  const planned = requests.map(({ actor, ticket, input, options = {} }) => {
+    const internal = input.internal ?? false;
+    const byCustomer = !isAgent(actor);
+    const channel = byCustomer && !options.mail ? 'portal' : (input.channel ?? 'api');
+    const authorId = actorIdOrNull(actor);
+    const nextStatus = statusAfterReply(ticket.status, byCustomer, internal);
+    const updated: Ticket = nextStatus ? { ...ticket, status: nextStatus } : ticket;
+    const messageId = randomUUID();
+    return {
+      record: {
+        id: messageId,
+        ticketId: ticket.id,
+        authorId,
+        body: input.body,
+        internal,
+        channel,
+        mail: options.mail,
+        nextStatus: nextStatus ?? null,
+        auditAction: internal ? 'note.added' : 'reply.added',
+        auditChanges: { messageId, internal, ...(nextStatus && { status: { before: ticket.status, after: nextStatus } }) },
+        event: eventPayload(updated, { messageId, internal, byCustomer, ...(options.mail && { inboundMailId: options.mail.inboundMailId }) }),
+      },
+      updated,
+    };
+  });
+  if (planned.length > 0) await insertMessagesWithEffects(tx, planned.map((plan) => plan.record));
+  for (const [index, { actor, ticket, input, options = {} }] of requests.entries()) {
+    const target = { ticketId: ticket.id, organizationId: ticket.organizationId, messageId: planned[index]!.record.id, uploaderId: actor.userId };
+    const attachments = await attachToMessage(tx, target, input.attachmentIds ?? []);
+    if (attachments.length !== (input.attachmentIds?.length ?? 0)) throw ticketsError('ATTACHMENT_NOT_FOUND');
+    await insertMessageFiles(tx, { ...target, uploaderId: null }, options.mail?.files ?? []);
+  }
+  return planned.map((plan) => ({ messageId: plan.record.id, ticket: plan.updated }));
 }
 
 export async function listMessages(db: Db, actor: Actor, ticketId: string): Promise<Message[]> {

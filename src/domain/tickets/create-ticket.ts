@@ -109,19 +109,43 @@ export async function createTicketInTransaction(
   input: CreateTicketInput,
   options: CreateTicketOptions = {},
 ): Promise<{ ticket: Ticket; messageId: string | null }> {
-  const facts = await findCreationFacts(tx, [requesterOf(actor, input), ...(input.assigneeId ? [input.assigneeId] : [])], input.teamId ? [input.teamId] : []);
-  const record = planCase(actor, input, facts, await derive(tx, input, options), options);
-  const [ticket] = await insertNewCases(tx, [record]);
-  const message = record.message;
-  if (message) {
-    const target = { ticketId: ticket!.id, organizationId: ticket!.organizationId, messageId: message.id, uploaderId: actor.userId };
-    if (input.attachmentIds?.length) {
-      const attached = await attachToMessage(tx, target, input.attachmentIds);
-      if (attached.length !== input.attachmentIds.length) throw ticketsError('ATTACHMENT_NOT_FOUND');
+  const [created] = await createTicketsInTransaction(tx, [{ actor, input, options }]);
+  return created!;
+}
+
+export type CreateTicketRequest = { actor: Actor; input: CreateTicketInput; options?: CreateTicketOptions };
+
+/**
+ * Several cases in the caller's transaction, each checked exactly as alone: one read of the
+ * creation facts and one insert statement for all of them (the mail intake opens a lane's new cases
+ * together), then the files of each first message. The first request that fails throws its error
+ * and nothing of the others is written by it. Results in request order.
+ */
+export async function createTicketsInTransaction(tx: Tx, requests: readonly CreateTicketRequest[]): Promise<Array<{ ticket: Ticket; messageId: string | null }>> {
+  if (requests.length === 0) return [];
+  const facts = await findCreationFacts(
+    tx,
+    requests.flatMap(({ actor, input }) => [requesterOf(actor, input), ...(input.assigneeId ? [input.assigneeId] : [])]),
+    requests.flatMap(({ input }) => (input.teamId ? [input.teamId] : [])),
+  );
+  const records: NewCaseRecord[] = [];
+  for (const { actor, input, options = {} } of requests) records.push(planCase(actor, input, facts, await derive(tx, input, options), options));
+  const tickets = await insertNewCases(tx, records);
+  const created: Array<{ ticket: Ticket; messageId: string | null }> = [];
+  for (const [index, { actor, input, options = {} }] of requests.entries()) {
+    const ticket = tickets[index]!;
+    const message = records[index]!.message;
+    if (message) {
+      const target = { ticketId: ticket.id, organizationId: ticket.organizationId, messageId: message.id, uploaderId: actor.userId };
+      if (input.attachmentIds?.length) {
+        const attached = await attachToMessage(tx, target, input.attachmentIds);
+        if (attached.length !== input.attachmentIds.length) throw ticketsError('ATTACHMENT_NOT_FOUND');
+      }
+      if (options.mail?.files.length) await insertMessageFiles(tx, { ...target, uploaderId: null }, options.mail.files);
     }
-    if (options.mail?.files.length) await insertMessageFiles(tx, { ...target, uploaderId: null }, options.mail.files);
+    created.push({ ticket, messageId: message?.id ?? null });
   }
-  return { ticket: ticket!, messageId: message?.id ?? null };
+  return created;
 }
 
 const requesterOf = (actor: Actor, input: CreateTicketInput): string => (isAgent(actor) ? (input.requesterId ?? actor.userId) : actor.userId);

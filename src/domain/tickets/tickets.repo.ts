@@ -192,6 +192,21 @@ export async function findTicket(executor: Executor, id: string, options: { forU
   return row ? { ...toTicket(row), organizationSharesCases: row.shares_cases } : undefined;
 }
 
+/** Several cases at once (locked in id order with forUpdate), by id; a missing id is absent from the map. */
+export async function findTickets(executor: Executor, ids: readonly string[], options: { forUpdate?: boolean } = {}): Promise<Map<string, TicketWithAccess>> {
+  if (ids.length === 0) return new Map();
+  let query = executor
+    .selectFrom('tickets')
+    .innerJoin('organizations', 'organizations.id', 'tickets.organization_id')
+    .selectAll('tickets')
+    .select('organizations.shares_cases')
+    .where('tickets.id', '=', sql<string>`any(${sql.val([...new Set(ids)])}::uuid[])`)
+    .orderBy('tickets.id');
+  if (options.forUpdate) query = query.forUpdate('tickets');
+  const rows = await query.execute();
+  return new Map(rows.map((row) => [row.id, { ...toTicket(row), organizationSharesCases: row.shares_cases }]));
+}
+
 /** The id of case #number, for callers that know cases by their human number. */
 export async function findTicketIdByNumber(executor: Executor, number: number): Promise<string | undefined> {
   const row = await executor.selectFrom('tickets').select('id').where('number', '=', number).executeTakeFirst();
@@ -369,6 +384,69 @@ export async function insertMessage(
     channel: row.channel as Channel,
     createdAt: row.created_at.toISOString(),
   };
+}
+
+/** A message with what it does to its case (addMessagesInTransaction): the ids are chosen by the caller. */
+export type NewMessageRecord = {
+  id: string;
+  ticketId: string;
+  authorId: string | null;
+  body: string;
+  internal: boolean;
+  channel: Channel;
+  mail?: MailMessageRecord | undefined;
+  /** The case's new status (a reply that reopens it clears solved_at), or null to only touch it. */
+  nextStatus: TicketStatus | null;
+  auditAction: string;
+  auditChanges: Record<string, unknown>;
+  /** The `ticket.message-added` event's payload. */
+  event: Record<string, unknown>;
+};
+
+/**
+ * Messages on distinct cases in ONE statement: each message, its case moved (status, solved_at) or
+ * touched (updated_at), its audit row and its `ticket.message-added` event — what insertMessage,
+ * updateTicketRow or touchTicket, recordAudit and enqueueEvent write one by one. A message is dated
+ * when it is written, not when its transaction began: messages on one case written in one transaction
+ * (one after the other) keep their order in the conversation.
+ */
+export async function insertMessagesWithEffects(executor: Executor, records: readonly NewMessageRecord[]): Promise<void> {
+  const input = records.map((record, ord) => ({
+    ord,
+    id: record.id,
+    ticket_id: record.ticketId,
+    author_id: record.authorId,
+    body: record.body,
+    is_internal: record.internal,
+    channel: record.channel,
+    quoted_body: record.mail?.quotedBody ?? null,
+    body_html: record.mail?.bodyHtml ?? null,
+    inbound_mail_id: record.mail?.inboundMailId ?? null,
+    next_status: record.nextStatus,
+    action: record.auditAction,
+    changes: record.auditChanges,
+    event: record.event,
+  }));
+  await sql`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
+        ord int, id uuid, ticket_id uuid, author_id uuid, body text, is_internal boolean, channel text, quoted_body text,
+        body_html text, inbound_mail_id uuid, next_status text, action text, changes jsonb, event jsonb)
+    ), added as (
+      insert into messages (id, ticket_id, author_id, body, is_internal, channel, quoted_body, body_html, inbound_mail_id, created_at)
+      select id, ticket_id, author_id, body, is_internal, channel, quoted_body, body_html, inbound_mail_id, clock_timestamp() from input order by ord
+    ), moved as (
+      update tickets t set
+        status = coalesce(x.next_status, t.status),
+        solved_at = case when x.next_status = 'open' then null else t.solved_at end,
+        updated_at = date_trunc('milliseconds', now())
+      from input x where t.id = x.ticket_id and t.id = any(${sql.val(records.map((record) => record.ticketId))}::uuid[])
+    ), audit as (
+      insert into audit_events (subject_type, subject_id, ticket_id, actor_id, action, changes)
+      select 'ticket', ticket_id, ticket_id, author_id, action, changes from input order by ord
+    )
+    insert into outbox (topic, payload)
+    select 'ticket.message-added', event from input order by ord`.execute(executor);
 }
 
 /** Messages of a case and of the cases merged into it, oldest first. */
