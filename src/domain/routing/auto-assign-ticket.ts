@@ -86,7 +86,7 @@ async function mayNeedRouting(db: Db, tickets: readonly Ticket[]): Promise<boole
 export function autoAssignHandler(database: Database, options: { now?: () => Date } = {}): EventHandler {
   const handleBatch = async (events: OutboxEvent[]): Promise<void> => {
     const ids = events.flatMap((event) => (typeof event.payload.ticketId === 'string' ? [event.payload.ticketId] : []));
-    const found = new Map((await findTickets(database.db, ids)).map((ticket) => [ticket.id, ticket]));
+    const found = await findTickets(database.db, ids);
     // In event order: round-robin hands out cases in the order they were opened.
     const tickets = [...new Set(ids)].flatMap((id) => found.get(id) ?? []);
     const verdicts = await mayNeedRouting(database.db, tickets);

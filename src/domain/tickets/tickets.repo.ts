@@ -173,13 +173,6 @@ export async function findCreationFacts(
   return { users, teams };
 }
 
-/** The cases among these ids that exist (any order): for handlers that glance at a batch of events. */
-export async function findTickets(executor: Executor, ids: readonly string[]): Promise<Ticket[]> {
-  if (ids.length === 0) return [];
-  const result = await sql<TicketRow>`select * from tickets where id = any(${[...new Set(ids)]}::uuid[])`.execute(executor);
-  return result.rows.map(toTicket);
-}
-
 export async function findTicket(executor: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<TicketWithAccess | undefined> {
   let query = executor
     .selectFrom('tickets')
