@@ -22,8 +22,6 @@ const NewCaseEvent = z.object({ ticketId: z.uuid() }).loose();
 export async function notifySubscribersOfNewCase(db: Db, payload: Record<string, unknown>, now = new Date()): Promise<number> {
   const event = NewCaseEvent.safeParse(payload);
   if (!event.success) return 0;
-  // Most organisations have no follower: one read settles it.
-  if (typeof payload.organizationId === 'string' && (await followerIdsOf(db, payload.organizationId)).length === 0) return 0;
   const ticket = await getTicket(db, SYSTEM_ACTOR, event.data.ticketId).catch((error: unknown) => {
     if (isDomainError(error) && error.code === 'TICKET_NOT_FOUND') return undefined;
     throw error;
