@@ -117,7 +117,8 @@ export async function lockAndLookUpInboundMail(tx: Tx, id: string, keys: LookupK
         ${
           keys.rateWindow && from
             ? sql`(select count(*) from inbound_mails i
-                   where lower(i.from_address) = ${from} and i.received_at > ${keys.rateWindow.from} and i.received_at <= ${keys.rateWindow.to}
+                   where lower(i.from_address) = ${from} and i.received_at > ${keys.rateWindow.from}
+                     and i.received_at <= (select r.received_at from inbound_mails r where r.id = ${id})
                      and i.state = 'processed' and i.outcome->>'action' in ('created', 'linked') and i.id <> ${id})`
             : sql`null::bigint`
         } as sender_cases`.execute(tx)
@@ -177,13 +178,12 @@ export async function lockAndLookUpInboundMails(tx: Tx, mails: readonly { id: st
     case_number: keys.caseNumber,
     thread_index_root: keys.threadIndexRoot,
     rate_from: keys.rateWindow?.from.toISOString() ?? null,
-    rate_to: keys.rateWindow?.to.toISOString() ?? null,
   }));
   const result = await sql<LookupRow & { ord: number }>`
     with lookups as materialized (
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
         ord int, id uuid, own text[], referenced text[], from_address text, tokens text[], case_number integer,
-        thread_index_root text, rate_from timestamptz, rate_to timestamptz)
+        thread_index_root text, rate_from timestamptz)
     ), locked as materialized (
       select id, state from inbound_mails where id = any(${sql.val(mails.map((mail) => mail.id))}::uuid[]) for update skip locked
     ),
@@ -214,7 +214,8 @@ export async function lockAndLookUpInboundMails(tx: Tx, mails: readonly { id: st
       (select m.ticket_id from mail_message_ids m where m.thread_index_root = x.thread_index_root order by m.created_at desc limit 1) as by_thread_index,
       case when x.rate_from is not null and x.from_address is not null then
         (select count(*) from inbound_mails i
-         where lower(i.from_address) = x.from_address and i.received_at > x.rate_from and i.received_at <= x.rate_to
+         where lower(i.from_address) = x.from_address and i.received_at > x.rate_from
+           and i.received_at <= (select r.received_at from inbound_mails r where r.id = x.id)
            and i.state = 'processed' and i.outcome->>'action' in ('created', 'linked') and i.id <> x.id)
       end as sender_cases
     from lookups x
