@@ -6,7 +6,7 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DatabaseSchema } from './schema.ts';
 import { Mutex, pgliteDialect } from './pglite-driver.ts';
-import { PreparedStatementClient } from './prepared-client.ts';
+import { CallbackClient, PreparedStatementClient } from './prepared-client.ts';
 
 export type Engine = 'pglite' | 'postgres';
 export type Db = Kysely<DatabaseSchema>;
@@ -76,7 +76,7 @@ export async function wrapPglite(client: PGlite): Promise<Database> {
 }
 
 async function openPostgres(databaseUrl: string, poolSize: number, preparedStatements: boolean): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, ...(preparedStatements && { Client: PreparedStatementClient }) });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, Client: preparedStatements ? PreparedStatementClient : CallbackClient });
   pool.on('error', () => {}); // an idle client's error must not kill the process; the next query reports it
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   const listeners: pg.Client[] = [];
