@@ -2,7 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Organization } from '../../src/domain/accounts/index.ts';
 import type { User } from '../../src/domain/identity/index.ts';
-import { createTicket } from '../../src/domain/tickets/index.ts';
+import { createTeam, SYSTEM_ACTOR } from '../../src/domain/identity/index.ts';
+import { createTicket, createTicketsInTransaction } from '../../src/domain/tickets/index.ts';
 import { actorOf, call, createTestApp, factories, type TestApp } from '../support/test-app.ts';
 
 /** Concurrent case creations share transactions (group commit): each caller must still get its own case or its own error. */
@@ -63,6 +64,52 @@ describe('cases opened at the same time', () => {
     expect(responses[3]!.json().code).toBe('TICKET_REQUESTER_INVALID');
     const created = await t.database.db.selectFrom('tickets').select('subject').where('subject', 'in', ['Mixed 1', 'Mixed 2', 'Mixed 3', 'Wrong organisation', 'Nobody']).execute();
     expect(created.map((row) => row.subject).sort()).toEqual(['Mixed 1', 'Mixed 2', 'Mixed 3']);
+  });
+
+  it('each refusal the insert statement makes reaches its own request, in a group with accepted cases', async () => {
+    const make = factories(t.database);
+    const inactive = await make.contact(org.id);
+    await t.database.db.updateTable('users').set({ is_active: false }).where('id', '=', inactive.id).execute();
+    const team = await createTeam(t.database.db, SYSTEM_ACTOR, { name: `Group team ${Date.now()}` });
+    const post = (body: Record<string, unknown>) => call(t.app, agentToken, 'POST', '/api/v1/tickets', body);
+    const responses = await Promise.all([
+      post({ subject: 'Refusal ok 1', requesterId: contact.id, assigneeId: agent.id, teamId: team.id }),
+      post({ subject: 'Refusal inactive', requesterId: inactive.id }),
+      post({ subject: 'Refusal contact assignee', requesterId: contact.id, assigneeId: otherContact.id }),
+      post({ subject: 'Refusal unknown team', requesterId: contact.id, teamId: '00000000-0000-4000-8000-000000000001' }),
+      post({ subject: 'Refusal no organisation' }),
+      post({ subject: 'Refusal ok 2', requesterId: otherContact.id }),
+    ]);
+    expect(responses.map((response) => [response.statusCode, response.json().code])).toEqual([
+      [201, undefined],
+      [422, 'TICKET_REQUESTER_INVALID'],
+      [422, 'TICKET_ASSIGNEE_INVALID'],
+      [422, 'TICKET_TEAM_INVALID'],
+      [422, 'TICKET_REQUESTER_INVALID'],
+      [201, undefined],
+    ]);
+    expect(responses[4]!.json().details).toMatchObject({ reason: 'an agent-requested case needs organizationId' });
+    expect(responses[0]!.json()).toMatchObject({ requesterId: contact.id, organizationId: org.id, assigneeId: agent.id, teamId: team.id, status: 'open' });
+    expect(responses[5]!.json()).toMatchObject({ requesterId: otherContact.id, organizationId: otherContact.organizationId });
+    const created = await t.database.db.selectFrom('tickets').select('subject').where('subject', 'like', 'Refusal%').execute();
+    expect(created.map((row) => row.subject).sort()).toEqual(['Refusal ok 1', 'Refusal ok 2']);
+    const audit = await t.database.db.selectFrom('audit_events').select('ticket_id').where('action', '=', 'ticket.created').where('ticket_id', 'in', [responses[0]!.json().id, responses[5]!.json().id]).execute();
+    expect(audit).toHaveLength(2);
+  });
+
+  it('in a transaction (the mail intake), one refused case writes none of its group', async () => {
+    const actor = actorOf(agent);
+    const outcome = await t.database.db
+      .transaction()
+      .execute((tx) =>
+        createTicketsInTransaction(tx, [
+          { actor, input: { subject: 'Atomic good', requesterId: contact.id } },
+          { actor, input: { subject: 'Atomic bad', requesterId: contact.id, assigneeId: contact.id } },
+        ]),
+      )
+      .catch((error: { code?: string }) => error);
+    expect((outcome as { code?: string }).code).toBe('TICKET_ASSIGNEE_INVALID');
+    expect(await t.database.db.selectFrom('tickets').select('id').where('subject', 'like', 'Atomic%').execute()).toEqual([]);
   });
 
   it('a creation the database refuses fails alone: the cases grouped with it are still created', async () => {

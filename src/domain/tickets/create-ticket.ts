@@ -6,12 +6,12 @@ import { actorIdOrNull, isAgent, teamExists, type Actor } from '../identity/inde
 import { ticketsError } from './tickets.errors.ts';
 import {
   attachToMessage,
-  findCreationFacts,
   findUserForTicket,
   insertMessageFiles,
   insertNewCases,
   type MailMessageRecord,
   type MessageFileRecord,
+  type CaseRefusal,
   type NewCaseRecord,
 } from './tickets.repo.ts';
 import { Channel, Priority, Severity, Tag, type Ticket } from './tickets.types.ts';
@@ -63,12 +63,11 @@ export type CreateTicketOptions = {
 };
 
 type CreateRequest = { actor: Actor; input: CreateTicketInput; options: CreateTicketOptions };
-type Facts = Awaited<ReturnType<typeof findCreationFacts>>;
 
 /**
- * Opens a case. Concurrent plain creations (no attachment, no mail) share one transaction and one
- * insert statement (group commit, see platform/group-commit.ts): each caller still gets its own
- * case or its own error, and a case exists only once its transaction committed.
+ * Opens a case. Concurrent plain creations (no attachment, no mail) share one insert statement
+ * (group commit, see platform/group-commit.ts): each caller still gets its own case or its own
+ * error, and a case exists only once its statement committed.
  */
 export async function createTicket(db: Db, actor: Actor, input: CreateTicketInput, options: CreateTicketOptions = {}): Promise<Ticket> {
   if (input.attachmentIds?.length || options.mail) return db.transaction().execute(async (tx) => (await createTicketInTransaction(tx, actor, input, options)).ticket);
@@ -83,23 +82,28 @@ export async function createTicket(db: Db, actor: Actor, input: CreateTicketInpu
 const batchers = new WeakMap<Db, (request: CreateRequest) => Promise<Ticket>>();
 
 /**
- * Several creations at once. No explicit transaction: the checks read committed facts, and the
- * insert is a single statement (cases, first messages, audit rows and events together), so each
- * batch commits atomically in one round trip. If the statement fails, groupCommit runs each alone.
+ * Several creations at once, in one round trip: the insert statement checks the requester, assignee
+ * and team itself and is atomic on its own, so no explicit transaction is needed. A request the
+ * statement refuses gets its error; the others are created. If the statement fails, groupCommit runs
+ * each alone.
  */
 async function createTicketGroup(db: Db, requests: CreateRequest[]): Promise<Array<Outcome<Ticket>>> {
-  const facts = await findCreationFacts(db, requests.flatMap(({ actor, input }) => [requesterOf(actor, input), ...(input.assigneeId ? [input.assigneeId] : [])]), requests.flatMap(({ input }) => (input.teamId ? [input.teamId] : [])));
   const planned: Array<Outcome<NewCaseRecord>> = [];
   for (const { actor, input, options } of requests) {
     try {
-      planned.push({ ok: true, value: planCase(actor, input, facts, await derive(db, input, options), options) });
+      planned.push({ ok: true, value: planCase(actor, input, await derive(db, input, options), options) });
     } catch (error) {
       planned.push({ ok: false, error });
     }
   }
   const records = planned.flatMap((outcome) => (outcome.ok ? [outcome.value] : []));
-  const tickets = new Map((records.length ? await insertNewCases(db, records) : []).map((ticket) => [ticket.id, ticket]));
-  return planned.map((outcome): Outcome<Ticket> => (outcome.ok ? { ok: true, value: tickets.get(outcome.value.id)! } : outcome));
+  const results = records.length ? await insertNewCases(db, records) : [];
+  const byId = new Map(records.map((record, index) => [record.id, results[index]!]));
+  return planned.map((outcome): Outcome<Ticket> => {
+    if (!outcome.ok) return outcome;
+    const result = byId.get(outcome.value.id)!;
+    return result.ok ? { ok: true, value: result.ticket } : { ok: false, error: refusalError(result.refused) };
+  });
 }
 
 /** The core of createTicket in the caller's transaction (the mail intake commits the case with its inbound mail state). */
@@ -116,24 +120,23 @@ export async function createTicketInTransaction(
 export type CreateTicketRequest = { actor: Actor; input: CreateTicketInput; options?: CreateTicketOptions };
 
 /**
- * Several cases in the caller's transaction, each checked exactly as alone: one read of the
- * creation facts and one insert statement for all of them (the mail intake opens a lane's new cases
- * together), then the files of each first message. The first request that fails throws its error
- * and nothing of the others is written by it. Results in request order.
+ * Several cases in the caller's transaction, each checked exactly as alone, with one insert
+ * statement for all of them (the mail intake opens a lane's new cases together), then the files of
+ * each first message. The first request that fails throws its error and none of them is written.
+ * Results in request order.
  */
 export async function createTicketsInTransaction(tx: Tx, requests: readonly CreateTicketRequest[]): Promise<Array<{ ticket: Ticket; messageId: string | null }>> {
   if (requests.length === 0) return [];
-  const facts = await findCreationFacts(
-    tx,
-    requests.flatMap(({ actor, input }) => [requesterOf(actor, input), ...(input.assigneeId ? [input.assigneeId] : [])]),
-    requests.flatMap(({ input }) => (input.teamId ? [input.teamId] : [])),
-  );
   const records: NewCaseRecord[] = [];
-  for (const { actor, input, options = {} } of requests) records.push(planCase(actor, input, facts, await derive(tx, input, options), options));
-  const tickets = await insertNewCases(tx, records);
+  for (const { actor, input, options = {} } of requests) records.push(planCase(actor, input, await derive(tx, input, options), options));
+  const results = await insertNewCases(tx, records, { allOrNothing: true });
+  const refused = results.find((result) => !result.ok && result.refused !== 'other-case');
+  if (refused && !refused.ok) throw refusalError(refused.refused);
   const created: Array<{ ticket: Ticket; messageId: string | null }> = [];
   for (const [index, { actor, input, options = {} }] of requests.entries()) {
-    const ticket = tickets[index]!;
+    const result = results[index]!;
+    if (!result.ok) throw refusalError(result.refused);
+    const { ticket } = result;
     const message = records[index]!.message;
     if (message) {
       const target = { ticketId: ticket.id, organizationId: ticket.organizationId, messageId: message.id, uploaderId: actor.userId };
@@ -148,6 +151,21 @@ export async function createTicketsInTransaction(tx: Tx, requests: readonly Crea
   return created;
 }
 
+/** The error a caller gets for a case the insert statement refused. */
+function refusalError(refused: CaseRefusal | 'other-case') {
+  switch (refused) {
+    case 'requester':
+    case 'other-case':
+      return ticketsError('TICKET_REQUESTER_INVALID');
+    case 'requester-organization':
+      return ticketsError('TICKET_REQUESTER_INVALID', { reason: 'an agent-requested case needs organizationId' });
+    case 'assignee':
+      return ticketsError('TICKET_ASSIGNEE_INVALID');
+    case 'team':
+      return ticketsError('TICKET_TEAM_INVALID');
+  }
+}
+
 const requesterOf = (actor: Actor, input: CreateTicketInput): string => (isAgent(actor) ? (input.requesterId ?? actor.userId) : actor.userId);
 
 /** The priority rules' verdict when the caller gave an impact but no priority. */
@@ -155,21 +173,13 @@ async function derive(tx: Executor, input: CreateTicketInput, options: CreateTic
   return input.priority === undefined && input.impact && options.derivePriority ? options.derivePriority(tx, { product: input.product ?? null, impact: input.impact }) : undefined;
 }
 
-/** Checks one creation against what the database says and builds its rows (throws the request's error). */
-function planCase(actor: Actor, input: CreateTicketInput, facts: Facts, derived: { priority: Priority | null; ruleId: string | null } | undefined, options: CreateTicketOptions): NewCaseRecord {
+/** Builds one creation's rows from its input (throws the request's error); the insert checks it against the database. */
+function planCase(actor: Actor, input: CreateTicketInput, derived: { priority: Priority | null; ruleId: string | null } | undefined, options: CreateTicketOptions): NewCaseRecord {
   const agent = isAgent(actor);
   if (!agent && (input.assigneeId || input.teamId || input.supportLine || input.tags?.length)) throw ticketsError('TICKET_FORBIDDEN');
   const requesterId = requesterOf(actor, input);
-  const requester = facts.users.get(requesterId);
-  if (!requester || !requester.isActive) throw ticketsError('TICKET_REQUESTER_INVALID');
-  const organizationId = agent ? (input.organizationId ?? requester.organizationId) : actor.organizationId;
-  if (!organizationId) throw ticketsError('TICKET_REQUESTER_INVALID', { reason: 'an agent-requested case needs organizationId' });
-  if (requester.kind === 'contact' && requester.organizationId !== organizationId) throw ticketsError('TICKET_REQUESTER_INVALID');
-  if (input.assigneeId) {
-    const assignee = facts.users.get(input.assigneeId);
-    if (!assignee || assignee.kind !== 'agent' || !assignee.isActive) throw ticketsError('TICKET_ASSIGNEE_INVALID');
-  }
-  if (input.teamId && !facts.teams.has(input.teamId)) throw ticketsError('TICKET_TEAM_INVALID');
+  // An agent may name the organisation (else the requester's); a contact opens cases for their own.
+  const organizationId = agent ? (input.organizationId ?? null) : (actor.organizationId ?? null);
   const channel = agent ? (input.channel ?? 'api') : 'portal';
   const priority = input.priority ?? derived?.priority ?? 'P3';
   const status = input.assigneeId ? 'open' : 'new';

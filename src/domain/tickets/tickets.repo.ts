@@ -75,8 +75,10 @@ export async function insertTicket(executor: Executor, record: NewTicketRecord):
 }
 
 /** One new case as the batched insert takes it: ids are chosen by the caller so results map back. */
-export type NewCaseRecord = Omit<NewTicketRecord, 'environmentVersion'> & {
+export type NewCaseRecord = Omit<NewTicketRecord, 'environmentVersion' | 'organizationId'> & {
   id: string;
+  /** Null: the requester's organisation. */
+  organizationId: string | null;
   /** The first (public) message, if any. */
   message: { id: string; authorId: string; body: string; mail?: MailMessageRecord | undefined } | null;
   actorId: string | null;
@@ -86,12 +88,22 @@ export type NewCaseRecord = Omit<NewTicketRecord, 'environmentVersion'> & {
 };
 
 /**
- * Inserts cases with their first message, their `ticket.created` audit row and outbox event in ONE
- * statement (data-modifying CTEs over a JSON array), whatever the number of cases: the write path of
- * case creation, one case or a group of concurrent ones. Each case records the latest version of its
- * organisation's environment profile (read in the same statement). Returns the cases in input order.
+ * Why the database refused a new case, checked in this order: the requester is unknown or
+ * inactive; no organisation was given and the requester has none; a contact requester belongs to
+ * another organisation; the assignee is not an active agent; the team does not exist.
  */
-export async function insertNewCases(executor: Executor, cases: readonly NewCaseRecord[]): Promise<Ticket[]> {
+export type CaseRefusal = 'requester' | 'requester-organization' | 'assignee' | 'team';
+export type NewCaseResult = { ok: true; ticket: Ticket } | { ok: false; refused: CaseRefusal | 'other-case' };
+
+/**
+ * Checks and inserts cases with their first message, their `ticket.created` audit row and outbox
+ * event in ONE statement (data-modifying CTEs over a JSON array), whatever the number of cases: the
+ * write path of case creation, one case or a group of concurrent ones. The requester, assignee and
+ * team are checked against the rows the statement itself reads, so creation needs no earlier read.
+ * Each case records the latest version of its organisation's environment profile. Results in input
+ * order; a refused case is not written, and with `allOrNothing` no case is written if one is refused.
+ */
+export async function insertNewCases(executor: Executor, cases: readonly NewCaseRecord[], options: { allOrNothing?: boolean } = {}): Promise<NewCaseResult[]> {
   const input = cases.map((item, ord) => ({
     ord,
     id: item.id,
@@ -117,60 +129,56 @@ export async function insertNewCases(executor: Executor, cases: readonly NewCase
     audit: item.auditChanges,
     extra: item.eventExtra,
   }));
-  const result = await sql<TicketRow>`
+  const result = await sql<TicketRow & { input_ord: number; refused: CaseRefusal | null }>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
         ord int, id uuid, subject text, requester_id uuid, organization_id uuid, product text, priority text, severity text,
         status text, assignee_id uuid, team_id uuid, support_line text, tags text[], channel text, message_id uuid, author_id uuid,
         body text, quoted_body text, body_html text, inbound_mail_id uuid, actor_id uuid, audit jsonb, extra jsonb)
+    ), checked as (
+      select i.*, coalesce(i.organization_id, r.organization_id) as org,
+             case
+               when r.id is null or not r.is_active then 'requester'
+               when coalesce(i.organization_id, r.organization_id) is null then 'requester-organization'
+               when r.kind = 'contact' and r.organization_id <> coalesce(i.organization_id, r.organization_id) then 'requester'
+               when i.assignee_id is not null and (a.id is null or a.kind <> 'agent' or not a.is_active) then 'assignee'
+               when i.team_id is not null and not exists (select from teams t where t.id = i.team_id) then 'team'
+             end as refused
+      from input i
+      left join users r on r.id = i.requester_id
+      left join users a on a.id = i.assignee_id
+    ), accepted as (
+      select * from checked where refused is null
+        ${options.allOrNothing ? sql`and not exists (select from checked where refused is not null)` : sql``}
     ), created as (
       insert into tickets (id, subject, requester_id, organization_id, product, priority, severity, status, assignee_id, team_id,
                            support_line, tags, channel, environment_version)
-      select id, subject, requester_id, organization_id, product, priority, severity, status, assignee_id, team_id, support_line,
+      select id, subject, requester_id, org, product, priority, severity, status, assignee_id, team_id, support_line,
              coalesce(tags, '{}'), channel,
              -- the accounts context's profile versions: latest of the organisation (null when it has none)
-             (select max(version) from environment_profiles e where e.organization_id = input.organization_id)
-      from input order by ord
+             (select max(version) from environment_profiles e where e.organization_id = accepted.org)
+      from accepted order by ord
       returning *
     ), first_messages as (
       insert into messages (id, ticket_id, author_id, body, is_internal, channel, quoted_body, body_html, inbound_mail_id)
-      select message_id, id, author_id, body, false, channel, quoted_body, body_html, inbound_mail_id from input where message_id is not null
+      select message_id, id, author_id, body, false, channel, quoted_body, body_html, inbound_mail_id from accepted where message_id is not null
     ), audit as (
       insert into audit_events (subject_type, subject_id, ticket_id, actor_id, action, changes)
-      select 'ticket', id, id, actor_id, 'ticket.created', audit from input order by ord
+      select 'ticket', id, id, actor_id, 'ticket.created', audit from accepted order by ord
     ), events as (
       insert into outbox (topic, payload)
       select 'ticket.created',
              jsonb_build_object('ticketId', c.id, 'number', c.number, 'organizationId', c.organization_id, 'requesterId', c.requester_id,
-                                'assigneeId', c.assignee_id, 'status', c.status, 'priority', c.priority, 'channel', c.channel) || i.extra
-      from created c join input i on i.id = c.id order by i.ord
+                                'assigneeId', c.assignee_id, 'status', c.status, 'priority', c.priority, 'channel', c.channel) || a.extra
+      from created c join accepted a on a.id = c.id order by a.ord
     )
-    select * from created`.execute(executor);
-  const byId = new Map(result.rows.map((row) => [row.id, toTicket(row)]));
-  return cases.map((item) => byId.get(item.id)!);
-}
-
-/** Who may be requester or assignee of new cases, and which teams exist, in one read. */
-export async function findCreationFacts(
-  executor: Executor,
-  userIds: readonly string[],
-  teamIds: readonly string[],
-): Promise<{ users: Map<string, { id: string; kind: 'agent' | 'contact'; organizationId: string | null; isActive: boolean }>; teams: Set<string> }> {
-  type Row = { kind: 'user' | 'team'; id: string; user_kind: 'agent' | 'contact' | null; organization_id: string | null; is_active: boolean | null };
-  // Without teams to check (the usual case), the plain users read: PostgreSQL plans it in a fraction of the union's time.
-  const result = teamIds.length
-    ? await sql<Row>`
-        select 'user' as kind, id, kind as user_kind, organization_id, is_active from users where id = any(${[...new Set(userIds)]}::uuid[])
-        union all
-        select 'team', id, null, null, null from teams where id = any(${[...new Set(teamIds)]}::uuid[])`.execute(executor)
-    : await sql<Row>`select 'user' as kind, id, kind as user_kind, organization_id, is_active from users where id = any(${[...new Set(userIds)]}::uuid[])`.execute(executor);
-  const users = new Map<string, { id: string; kind: 'agent' | 'contact'; organizationId: string | null; isActive: boolean }>();
-  const teams = new Set<string>();
+    select ch.ord as input_ord, ch.refused, c.* from checked ch left join created c on c.id = ch.id`.execute(executor);
+  const results: NewCaseResult[] = [];
   for (const row of result.rows) {
-    if (row.kind === 'team') teams.add(row.id);
-    else users.set(row.id, { id: row.id, kind: row.user_kind!, organizationId: row.organization_id, isActive: row.is_active! });
+    // A case not written though not refused itself: allOrNothing, another one was refused.
+    results[row.input_ord] = row.refused ? { ok: false, refused: row.refused } : row.id ? { ok: true, ticket: toTicket(row) } : { ok: false, refused: 'other-case' };
   }
-  return { users, teams };
+  return results;
 }
 
 export async function findTicket(executor: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<TicketWithAccess | undefined> {
