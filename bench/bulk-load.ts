@@ -12,7 +12,7 @@ import type { Database } from '../src/platform/db/database.ts';
  * a run id so a second load into the same database does not collide). The spread: ~85% solved or
  * closed over the past year, ~15% open (new, open, pending-*, on-hold) mostly from the last weeks;
  * P1 3%, P2 17%, P3 55%, P4 25%; organisations skewed (a few large customers); open cases mostly
- * assigned, new ones mostly not. Timestamps are truncated to milliseconds like the app's defaults
+ * assigned, new ones mostly not; open cases of organisations on a plan carry SLA clocks. Timestamps are truncated to milliseconds like the app's defaults
  * (queue cursors depend on it). Each case gets its first message unless `withMessages` is false.
  */
 export type BulkLoadOptions = {
@@ -186,6 +186,7 @@ export async function bulkLoad(database: Database, options: BulkLoadOptions): Pr
     }
   };
   await Promise.all(Array.from({ length: parallel }, lane));
+  await insertSlaClocks(database);
   const seconds = (performance.now() - started) / 1000;
   return {
     cases: options.cases,
@@ -199,7 +200,28 @@ export async function bulkLoad(database: Database, options: BulkLoadOptions): Pr
   };
 }
 
+/**
+ * SLA clocks for the open cases of organisations on a plan (what the SLA handler would have left):
+ * first response running on new cases and met on the others, resolution running (paused while
+ * waiting on the customer or on hold), due within 0.5–1.5 times the target after creation.
+ */
+async function insertSlaClocks(database: Database): Promise<void> {
+  await sql`
+    insert into sla_clocks (ticket_id, kind, state, target_seconds, started_at, due_at, stopped_at)
+    select t.id, k.kind, s.state, k.target, t.created_at,
+           date_trunc('milliseconds', t.created_at + make_interval(secs => k.target * (0.5 + random()))),
+           case when s.state = 'met' then t.updated_at end
+    from tickets t
+    join organizations o on o.id = t.organization_id and o.plan_code is not null
+    cross join (values ('first-response', 14400), ('resolution', 172800)) as k(kind, target)
+    cross join lateral (
+      select case when k.kind = 'first-response' then (case when t.status = 'new' then 'running' else 'met' end)
+                  when t.status in ('pending-customer', 'on-hold') then 'paused' else 'running' end as state
+    ) s
+    where t.is_open and not exists (select from sla_clocks c where c.ticket_id = t.id)`.execute(database.db);
+}
+
 /** Refreshes planner statistics and the visibility map after a load (what autovacuum would do). */
 export async function analyzeAfterLoad(database: Database): Promise<void> {
-  await sql`vacuum (analyze) tickets, messages, users, organizations`.execute(database.db);
+  await sql`vacuum (analyze) tickets, messages, users, organizations, sla_clocks`.execute(database.db);
 }

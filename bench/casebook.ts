@@ -136,7 +136,8 @@ function recordingKysely(recorded: CompiledQuery[]): Kysely<DatabaseSchema> {
 export async function queueSql(filter: QueueFilter): Promise<CompiledQuery> {
   const recorded: CompiledQuery[] = [];
   await queryQueue(recordingKysely(recorded), filter);
-  if (recorded.length !== 1) throw new Error(`queryQueue ran ${recorded.length} statements, expected 1`);
+  // The SLA-due sort runs a second statement only on the page where cases with a running clock run out.
+  if (recorded.length === 0) throw new Error('queryQueue ran no statement');
   return recorded[0]!;
 }
 

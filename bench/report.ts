@@ -29,7 +29,7 @@ export type EngineResults = {
   writes: WritePhase[];
   calibration?: Calibration;
   bulk?: BulkLoadResult & { analyzeSeconds: number };
-  distribution?: { total: number; open: number; unassignedOpen: number; mineOpen: number };
+  distribution?: { total: number; open: number; unassignedOpen: number; mineOpen: number; runningSlaOpen: number };
   reads: ReadPhase[];
   errors: string[];
 };
@@ -146,7 +146,7 @@ export function renderMarkdown(results: Results): string {
     }
     out.push('', 'See bench/shapes.ts for the scripts. These bound what the API could reach with each SQL shape if Node cost nothing.', '');
   }
-  out.push('## Queue reads at 100k cases: `GET /api/v1/tickets` (concurrency 1, limit 50, sort priority)', '');
+  out.push('## Queue reads at 100k cases: `GET /api/v1/tickets` (concurrency 1, limit 50, sort priority unless named)', '');
   for (const engine of results.engines) {
     if (!engine.bulk && !engine.reads.length) continue;
     if (engine.bulk) {
@@ -155,7 +155,7 @@ export function renderMarkdown(results: Results): string {
       out.push(
         `**${engine.label}**: bulk-loaded ${n0(bulk.cases)} cases${bulk.withMessages ? ' (+ first message each)' : ''} in ${n1(bulk.seconds)} s = ${n0(bulk.casesPerSecond)} cases/s ` +
           `(${bulk.organizations} organisations, ${bulk.agents} agents, ${bulk.contacts} contacts), VACUUM ANALYZE ${n1(bulk.analyzeSeconds)} s.` +
-          (dist ? ` Open: ${n0(dist.open)} of ${n0(dist.total)} (${pct(dist.open / dist.total)}), open unassigned ${n0(dist.unassignedOpen)}, open assigned to the token's agent ("mine") ${n0(dist.mineOpen)}.` : ''),
+          (dist ? ` Open: ${n0(dist.open)} of ${n0(dist.total)} (${pct(dist.open / dist.total)}), open unassigned ${n0(dist.unassignedOpen)}, open assigned to the token's agent ("mine") ${n0(dist.mineOpen)}, open with a running SLA clock ${n0(dist.runningSlaOpen)}.` : ''),
         '',
       );
     }

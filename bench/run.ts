@@ -183,13 +183,14 @@ async function benchEngine(label: string, server: PostgresServer | undefined, re
       await analyzeAfterLoad(app.database);
       result.bulk = { ...bulk, analyzeSeconds: (performance.now() - analyzeStarted) / 1000 };
       const counts = (
-        await sql<{ total: string; open: string; unassigned: string; mine: string }>`
+        await sql<{ total: string; open: string; unassigned: string; mine: string; clocked: string }>`
           select count(*)::text as total, count(*) filter (where is_open)::text as open,
                  count(*) filter (where is_open and assignee_id is null)::text as unassigned,
-                 count(*) filter (where is_open and assignee_id = ${app.agentId})::text as mine
+                 count(*) filter (where is_open and assignee_id = ${app.agentId})::text as mine,
+                 count(*) filter (where is_open and exists (select from sla_clocks c where c.ticket_id = tickets.id and c.state = 'running'))::text as clocked
           from tickets`.execute(app.database.db)
       ).rows[0]!;
-      result.distribution = { total: Number(counts.total), open: Number(counts.open), unassignedOpen: Number(counts.unassigned), mineOpen: Number(counts.mine) };
+      result.distribution = { total: Number(counts.total), open: Number(counts.open), unassignedOpen: Number(counts.unassigned), mineOpen: Number(counts.mine), runningSlaOpen: Number(counts.clocked) };
 
       const firstPage = await fetch(`${app.url}/api/v1/tickets?view=all-open`, { headers: { authorization: `Bearer ${app.token}` } });
       const page = (await firstPage.json()) as { items: unknown[]; nextCursor: string | null };
@@ -201,6 +202,7 @@ async function benchEngine(label: string, server: PostgresServer | undefined, re
         { view: 'unassigned', path: '/api/v1/tickets?view=unassigned', filter: { ...base, assigneeId: null } },
         { view: 'mine', path: '/api/v1/tickets?view=mine', filter: { ...base, assigneeId: app.agentId } },
         { view: 'all-open, page 2 (cursor)', path: `/api/v1/tickets?view=all-open&cursor=${page.nextCursor}`, filter: { ...base, after } },
+        { view: 'all-open, soonest SLA due first', path: '/api/v1/tickets?view=all-open&sort=sla-due', filter: { ...base, sort: 'sla-due' as const } },
       ];
       for (const { view, path, filter } of views) {
         log(`${label}: GET ${view} for ${readSeconds} s`);

@@ -160,7 +160,7 @@ describe('cases through the API', () => {
     expect(premium).toHaveLength(0);
   });
 
-  it('sorts a queue by the soonest running SLA due time, pages by cursor, and puts cases with no running clock last', async () => {
+  it('sorts a queue by the soonest running SLA due time, pages by cursor, and puts cases with no running clock last, by priority', async () => {
     const make = factories(t.database);
     const queueOrg = await make.organization();
     const requester = await make.contact(queueOrg.id);
@@ -176,7 +176,7 @@ describe('cases through the API', () => {
       ['overdue', [['running', -2]]],
     ];
     for (const [subject, clocks] of plans) {
-      const ticket = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject, requesterId: requester.id })).json();
+      const ticket = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject, requesterId: requester.id, priority: subject === 'no clock' ? 'P4' : 'P2' })).json();
       for (const [index, [state, hours]] of clocks.entries()) {
         await t.database.db
           .insertInto('sla_clocks')
@@ -195,7 +195,17 @@ describe('cases through the API', () => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen.slice(0, 4)).toEqual(['overdue', 'soonest', 'middle', 'late']);
-    expect(seen.slice(4).sort()).toEqual(['no clock', 'paused only']);
+    // Cases with no running clock follow by priority then age.
+    expect(seen.slice(4)).toEqual(['paused only', 'no clock']);
+    // One case per page crosses every boundary, inside each part and between them: the same order.
+    const onePerPage: string[] = [];
+    cursor = null;
+    do {
+      const page = (await call(t.app, agentToken, 'GET', `/api/v1/tickets?organizationId=${queueOrg.id}&sort=sla-due&limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json() as { items: { subject: string }[]; nextCursor: string | null };
+      onePerPage.push(...page.items.map((item) => item.subject));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(onePerPage).toEqual(seen);
   });
 });
 

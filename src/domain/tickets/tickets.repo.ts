@@ -1,6 +1,6 @@
-import { sql, type Selectable } from 'kysely';
+import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/database.ts';
-import type { AttachmentsTable, TicketsTable } from '../../platform/db/schema.ts';
+import type { AttachmentsTable, DatabaseSchema, TicketsTable } from '../../platform/db/schema.ts';
 import type { Attachment, Channel, Message, Priority, QueueSort, Severity, Ticket, TicketLink, TicketStatus, TimelineEntry, LinkKind } from './tickets.types.ts';
 
 type TicketRow = Selectable<TicketsTable>;
@@ -282,15 +282,8 @@ export type QueueFilter = {
 /** A queue row: the case, and for the SLA-due sort the earliest due time of its running clocks. */
 export type QueueTicket = Ticket & { slaDueAt?: string | null };
 
-/** Earliest due time of a case's running SLA clocks (null: none running, e.g. all met or paused). */
-const runningSlaDue = sql<Date | null>`(select min(c.due_at) from sla_clocks c where c.ticket_id = tickets.id and c.state = 'running')`;
-
 export async function queryQueue(executor: Executor, filter: QueueFilter): Promise<QueueTicket[]> {
-  let query = executor
-    .selectFrom('tickets')
-    .selectAll()
-    .$if(filter.sort === 'sla-due', (qb) => qb.select(runningSlaDue.as('sla_due_at')))
-    .limit(filter.limit);
+  let query = executor.selectFrom('tickets').selectAll('tickets');
   if (filter.openOnly) query = query.where('is_open', '=', true);
   if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
   if (filter.priorities?.length) query = query.where('priority', 'in', filter.priorities);
@@ -306,26 +299,50 @@ export async function queryQueue(executor: Executor, filter: QueueFilter): Promi
     query = query.where('organization_id', 'in', (eb) => eb.selectFrom('organizations').select('id').where('plan_code', '=', planCode));
   }
   const after = filter.after;
+  if (filter.sort === 'sla-due') return querySlaDue(query, filter.limit, after);
   if (filter.sort === 'priority') {
     if (after) query = query.where(sql<boolean>`(priority, created_at, id) > (${after.priority}, ${after.createdAt}::timestamptz, ${after.id}::uuid)`);
     query = query.orderBy('priority').orderBy('created_at').orderBy('id');
   } else if (filter.sort === 'age') {
     if (after) query = query.where(sql<boolean>`(created_at, id) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
     query = query.orderBy('created_at').orderBy('id');
-  } else if (filter.sort === 'sla-due') {
-    // Soonest due first; cases with no running clock after them, oldest id order among equals.
-    if (after?.slaDueAt) query = query.where(sql<boolean>`(${runningSlaDue} is null or (${runningSlaDue}, tickets.id) > (${after.slaDueAt}::timestamptz, ${after.id}::uuid))`);
-    else if (after) query = query.where(sql<boolean>`(${runningSlaDue} is null and tickets.id > ${after.id}::uuid)`);
-    query = query.orderBy(sql`${runningSlaDue} is null`).orderBy(runningSlaDue).orderBy('id');
   } else {
     if (after) query = query.where(sql<boolean>`(updated_at, id) < (${after.updatedAt}::timestamptz, ${after.id}::uuid)`);
     query = query.orderBy('updated_at', 'desc').orderBy('id', 'desc');
   }
-  return (await query.execute()).map((row) => {
-    const ticket: QueueTicket = toTicket(row);
-    if ('sla_due_at' in row) ticket.slaDueAt = row.sla_due_at ? new Date(row.sla_due_at as Date | string).toISOString() : null;
-    return ticket;
-  });
+  return (await query.limit(filter.limit).execute()).map(toTicket);
+}
+
+type FilteredTickets = SelectQueryBuilder<DatabaseSchema, 'tickets', Selectable<TicketsTable>>;
+
+/**
+ * The SLA-due sort: soonest due running clock first (each case at its earliest one), then the cases
+ * with no running clock by priority and age (the open-case indexes). The first part walks the running clocks in due order
+ * (sla_clocks_running_due_idx, 0003_sla.sql) and stops at the page size, so it costs the same at 100k cases as
+ * at 100; the second runs only on the page where the first runs out.
+ */
+async function querySlaDue(query: FilteredTickets, limit: number, after: QueueFilter['after']): Promise<QueueTicket[]> {
+  const running = sql<boolean>`e.state = 'running' and e.due_at is not null`;
+  const page: QueueTicket[] = [];
+  if (!after || after.slaDueAt) {
+    let clocked = query
+      .innerJoin('sla_clocks as c', 'c.ticket_id', 'tickets.id')
+      .select('c.due_at as sla_due_at')
+      .where('c.state', '=', 'running')
+      .where('c.due_at', 'is not', null)
+      // the case's earliest running clock only
+      .where(sql<boolean>`not exists (select from sla_clocks e where e.ticket_id = c.ticket_id and ${running} and (e.due_at, e.id) < (c.due_at, c.id))`);
+    if (after?.slaDueAt) clocked = clocked.where(sql<boolean>`(c.due_at, tickets.id) > (${after.slaDueAt}::timestamptz, ${after.id}::uuid)`);
+    for (const row of await clocked.orderBy('c.due_at').orderBy('tickets.id').limit(limit).execute()) {
+      page.push({ ...toTicket(row), slaDueAt: row.sla_due_at!.toISOString() });
+    }
+  }
+  if (page.length === limit) return page;
+  let unclocked = query.where(sql<boolean>`not exists (select from sla_clocks e where e.ticket_id = tickets.id and ${running})`);
+  if (after && !after.slaDueAt) unclocked = unclocked.where(sql<boolean>`(priority, created_at, tickets.id) > (${after.priority}, ${after.createdAt}::timestamptz, ${after.id}::uuid)`);
+  const rows = await unclocked.orderBy('priority').orderBy('created_at').orderBy('tickets.id').limit(limit - page.length).execute();
+  for (const row of rows) page.push({ ...toTicket(row), slaDueAt: null });
+  return page;
 }
 
 export async function countQueue(executor: Executor, filter: Omit<QueueFilter, 'sort' | 'limit' | 'after'>): Promise<number> {
