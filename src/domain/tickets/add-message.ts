@@ -50,9 +50,37 @@ export type AddMessageOptions = {
 };
 
 /**
+ * What a message does, decided once for both write paths: its channel (a contact's message keeps
+ * the email channel when it came by mail, else is a portal one), the case's next status, its audit
+ * row and its `ticket.message-added` event.
+ */
+function planMessage(actor: Actor, ticket: Ticket, input: AddMessageInput, options: AddMessageOptions, messageId: string) {
+  const internal = input.internal ?? false;
+  const byCustomer = !isAgent(actor);
+  const nextStatus = statusAfterReply(ticket.status, byCustomer, internal);
+  return {
+    internal,
+    channel: byCustomer && !options.mail ? ('portal' as const) : (input.channel ?? 'api'),
+    authorId: actorIdOrNull(actor),
+    nextStatus,
+    auditAction: internal ? 'note.added' : 'reply.added',
+    auditChanges: { messageId, internal, ...(nextStatus && { status: { before: ticket.status, after: nextStatus } }) },
+    event: (updated: Ticket) => eventPayload(updated, { messageId, internal, byCustomer, ...(options.mail && { inboundMailId: options.mail.inboundMailId }) }),
+  };
+}
+
+/** Links the uploaded attachments named by the input and stores the mail's files, on a written message. */
+async function attachFiles(tx: Tx, actor: Actor, ticket: Ticket, messageId: string, input: AddMessageInput, options: AddMessageOptions) {
+  const target = { ticketId: ticket.id, organizationId: ticket.organizationId, messageId, uploaderId: actor.userId };
+  const attachments = await attachToMessage(tx, target, input.attachmentIds ?? []);
+  if (attachments.length !== (input.attachmentIds?.length ?? 0)) throw ticketsError('ATTACHMENT_NOT_FOUND');
+  attachments.push(...(await insertMessageFiles(tx, { ...target, uploaderId: null }, options.mail?.files ?? [])));
+  return attachments;
+}
+
+/**
  * The core of addMessage in the caller's transaction, on a case the caller has locked and checked
  * (the mail intake decides who may write into a case by its own threading rules).
- * A message by a contact that comes in by mail keeps the email channel.
  */
 export async function addMessageInTransaction(
   tx: Tx,
@@ -61,33 +89,16 @@ export async function addMessageInTransaction(
   input: AddMessageInput,
   options: AddMessageOptions = {},
 ): Promise<{ message: Message; ticket: Ticket }> {
-  const internal = input.internal ?? false;
   const ticketId = ticket.id;
-  const byCustomer = !isAgent(actor);
-  const channel = byCustomer && !options.mail ? 'portal' : (input.channel ?? 'api');
-  const files = options.mail?.files ?? [];
-  const authorId = actorIdOrNull(actor);
-  const message = await insertMessage(tx, { ticketId, authorId, body: input.body, internal, channel, mail: options.mail });
-  const target = { ticketId, organizationId: ticket.organizationId, messageId: message.id, uploaderId: actor.userId };
-  const attachments = await attachToMessage(tx, target, input.attachmentIds ?? []);
-  if (attachments.length !== (input.attachmentIds?.length ?? 0)) throw ticketsError('ATTACHMENT_NOT_FOUND');
-  attachments.push(...(await insertMessageFiles(tx, { ...target, uploaderId: null }, files)));
-  const nextStatus = statusAfterReply(ticket.status, byCustomer, internal);
+  const messageId = randomUUID();
+  const plan = planMessage(actor, ticket, input, options, messageId);
+  const message = await insertMessage(tx, { id: messageId, ticketId, authorId: plan.authorId, body: input.body, internal: plan.internal, channel: plan.channel, mail: options.mail });
+  const attachments = await attachFiles(tx, actor, ticket, messageId, input, options);
+  const { nextStatus } = plan;
   const updated = nextStatus ? await updateTicketRow(tx, ticketId, { status: nextStatus, ...(nextStatus === 'open' && { solvedAt: null }) }) : ticket;
   if (!nextStatus) await touchTicket(tx, ticketId);
-  await recordAudit(tx, {
-    subjectType: 'ticket',
-    subjectId: ticketId,
-    ticketId,
-    actorId: authorId,
-    action: internal ? 'note.added' : 'reply.added',
-    changes: {
-      messageId: message.id,
-      internal,
-      ...(nextStatus && { status: { before: ticket.status, after: nextStatus } }),
-    },
-  });
-  await enqueueEvent(tx, 'ticket.message-added', eventPayload(updated, { messageId: message.id, internal, byCustomer, ...(options.mail && { inboundMailId: options.mail.inboundMailId }) }));
+  await recordAudit(tx, { subjectType: 'ticket', subjectId: ticketId, ticketId, actorId: plan.authorId, action: plan.auditAction, changes: plan.auditChanges });
+  await enqueueEvent(tx, 'ticket.message-added', plan.event(updated));
   return { message: { ...message, attachments }, ticket: updated };
 }
 
@@ -103,37 +114,28 @@ export type AddMessageRequest = { actor: Actor; ticket: Ticket; input: AddMessag
 export async function addMessagesInTransaction(tx: Tx, requests: readonly AddMessageRequest[]): Promise<Array<{ messageId: string; ticket: Ticket }>> {
   if (new Set(requests.map((request) => request.ticket.id)).size !== requests.length) throw new Error('addMessagesInTransaction: one message per case');
   const planned = requests.map(({ actor, ticket, input, options = {} }) => {
-    const internal = input.internal ?? false;
-    const byCustomer = !isAgent(actor);
-    const channel = byCustomer && !options.mail ? 'portal' : (input.channel ?? 'api');
-    const authorId = actorIdOrNull(actor);
-    const nextStatus = statusAfterReply(ticket.status, byCustomer, internal);
-    const updated: Ticket = nextStatus ? { ...ticket, status: nextStatus } : ticket;
     const messageId = randomUUID();
+    const plan = planMessage(actor, ticket, input, options, messageId);
+    const updated: Ticket = plan.nextStatus ? { ...ticket, status: plan.nextStatus } : ticket;
     return {
       record: {
         id: messageId,
         ticketId: ticket.id,
-        authorId,
+        authorId: plan.authorId,
         body: input.body,
-        internal,
-        channel,
+        internal: plan.internal,
+        channel: plan.channel,
         mail: options.mail,
-        nextStatus: nextStatus ?? null,
-        auditAction: internal ? 'note.added' : 'reply.added',
-        auditChanges: { messageId, internal, ...(nextStatus && { status: { before: ticket.status, after: nextStatus } }) },
-        event: eventPayload(updated, { messageId, internal, byCustomer, ...(options.mail && { inboundMailId: options.mail.inboundMailId }) }),
+        nextStatus: plan.nextStatus ?? null,
+        auditAction: plan.auditAction,
+        auditChanges: plan.auditChanges,
+        event: plan.event(updated),
       },
       updated,
     };
   });
   if (planned.length > 0) await insertMessagesWithEffects(tx, planned.map((plan) => plan.record));
-  for (const [index, { actor, ticket, input, options = {} }] of requests.entries()) {
-    const target = { ticketId: ticket.id, organizationId: ticket.organizationId, messageId: planned[index]!.record.id, uploaderId: actor.userId };
-    const attachments = await attachToMessage(tx, target, input.attachmentIds ?? []);
-    if (attachments.length !== (input.attachmentIds?.length ?? 0)) throw ticketsError('ATTACHMENT_NOT_FOUND');
-    await insertMessageFiles(tx, { ...target, uploaderId: null }, options.mail?.files ?? []);
-  }
+  for (const [index, { actor, ticket, input, options = {} }] of requests.entries()) await attachFiles(tx, actor, ticket, planned[index]!.record.id, input, options);
   return planned.map((plan) => ({ messageId: plan.record.id, ticket: plan.updated }));
 }
 

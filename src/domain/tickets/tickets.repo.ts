@@ -377,11 +377,12 @@ export type MailMessageRecord = { quotedBody: string | null; bodyHtml: string | 
 
 export async function insertMessage(
   executor: Executor,
-  record: { ticketId: string; authorId: string | null; body: string; internal: boolean; channel: Channel; mail?: MailMessageRecord | undefined },
+  record: { id?: string; ticketId: string; authorId: string | null; body: string; internal: boolean; channel: Channel; mail?: MailMessageRecord | undefined },
 ): Promise<Omit<Message, 'attachments'>> {
   const row = await executor
     .insertInto('messages')
     .values({
+      ...(record.id && { id: record.id }),
       ticket_id: record.ticketId,
       author_id: record.authorId,
       body: record.body,
