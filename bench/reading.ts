@@ -23,8 +23,8 @@ export function composeReading(results: Results): string {
     const c = postgres?.calibration;
     if (c) {
       parts.push(
-        `One case costs ${c.requestStatements} database round trips and ${c.requestWriteTransactions} commit${c.requestWriteTransactions === 1 ? '' : 's'} in the request, then ${c.outboxStatements} round trips and ` +
-          `${c.outboxWriteTransactions} commits (each a WAL flush) in the outbox handlers when it is alone — under load several cases share the request's transaction (group commit) and the SLA and realtime handlers take a claimed batch of events at once — against 1 round trip and 1 commit for pgbench's insert.`,
+        `One case costs ${c.requestStatements} database round trip${c.requestStatements === 1 ? '' : 's'} and ${c.requestWriteTransactions} commit${c.requestWriteTransactions === 1 ? '' : 's'} in the request, then ${c.outboxStatements} round trips and ` +
+          `${c.outboxWriteTransactions} commits (each a WAL flush) in the outbox handlers when it is alone — under load several cases share the request's insert statement (group commit) and the SLA and realtime handlers take a claimed batch of events at once — against 1 round trip and 1 commit for pgbench's insert.`,
       );
     }
     if (pg8.outboxBacklog > 0 && pg8.outboxHandledPerSecond < 0.9 * pg8.load.perSecond) {
