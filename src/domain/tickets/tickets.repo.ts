@@ -317,9 +317,9 @@ type FilteredTickets = SelectQueryBuilder<DatabaseSchema, 'tickets', Selectable<
 
 /**
  * The SLA-due sort: soonest due running clock first (each case at its earliest one), then the cases
- * with no running clock by priority and age (the open-case indexes). The first part walks the running clocks in due order
- * (sla_clocks_running_due_idx, 0003_sla.sql) and stops at the page size, so it costs the same at 100k cases as
- * at 100; the second runs only on the page where the first runs out.
+ * with no running clock by priority and age (the open-case indexes). The first part can walk the
+ * running clocks in due order (sla_clocks_running_due_idx, 0003_sla.sql) and stop at the page size
+ * instead of sorting every open case; the second runs only on the page where the first runs out.
  */
 async function querySlaDue(query: FilteredTickets, limit: number, after: QueueFilter['after']): Promise<QueueTicket[]> {
   const running = sql<boolean>`e.state = 'running' and e.due_at is not null`;
