@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Organization } from '../../src/domain/accounts/index.ts';
-import type { User } from '../../src/domain/identity/index.ts';
+import { createTeam, SYSTEM_ACTOR, type User } from '../../src/domain/identity/index.ts';
 import { call, createTestApp, factories, type TestApp } from '../support/test-app.ts';
 
 describe('cases through the API', () => {
@@ -158,6 +158,30 @@ describe('cases through the API', () => {
     expect(unassigned).toHaveLength(7);
     const premium = (await call(t.app, agentToken, 'GET', `/api/v1/tickets?view=premium&organizationId=${queueOrg.id}`)).json().items;
     expect(premium).toHaveLength(0);
+  });
+
+  it('a case reads the same in a queue page as on its own, whatever its fields (tags, team, solved, merged)', async () => {
+    const make = factories(t.database);
+    const queueOrg = await make.organization();
+    const requester = await make.contact(queueOrg.id);
+    const team = await createTeam(t.database.db, SYSTEM_ACTOR, { name: `Shape team ${Date.now()}` });
+    const post = async (body: Record<string, unknown>) => (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { requesterId: requester.id, ...body })).json() as { id: string };
+    const full = await post({ subject: 'Shape: every field', priority: 'P1', severity: 'S1', product: 'Reports', tags: ['billing', 'vip'], teamId: team.id, assigneeId: agent.id, supportLine: 'L2', body: 'x' });
+    const solved = await post({ subject: 'Shape: solved', assigneeId: agent.id });
+    expect((await call(t.app, agentToken, 'PATCH', `/api/v1/tickets/${solved.id}`, { status: 'solved' })).statusCode).toBe(200);
+    const source = await post({ subject: 'Shape: merged away' });
+    expect((await call(t.app, agentToken, 'POST', `/api/v1/tickets/${source.id}/merge`, { targetId: full.id })).statusCode).toBe(200);
+    const page = (await call(t.app, agentToken, 'GET', `/api/v1/tickets?view=all&organizationId=${queueOrg.id}&sort=age`)).json() as { items: Array<{ id: string }> };
+    expect(page.items.map((item) => item.id)).toEqual([full.id, solved.id, source.id]);
+    for (const item of page.items) expect(item).toEqual((await call(t.app, agentToken, 'GET', `/api/v1/tickets/${item.id}`)).json());
+    // The SLA-due sort builds its page with other statements: the same shape.
+    await t.database.db.insertInto('sla_clocks').values({ ticket_id: full.id, kind: 'resolution', state: 'running', target_seconds: 3600, started_at: new Date(), due_at: new Date(Date.now() + 3_600_000), stopped_at: null, next_check_at: null }).execute();
+    const slaPage = (await call(t.app, agentToken, 'GET', `/api/v1/tickets?view=all&organizationId=${queueOrg.id}&sort=sla-due`)).json() as { items: Array<{ id: string }> };
+    expect(slaPage.items.map((item) => item.id)).toEqual([full.id, solved.id, source.id]);
+    slaPage.items.forEach((item, index) => expect(item).toEqual(page.items[index]));
+    expect(page.items[0]).toMatchObject({ tags: ['billing', 'vip'], teamId: team.id, severity: 'S1', isPanic: false });
+    expect(page.items[1]).toMatchObject({ status: 'solved', solvedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) });
+    expect(page.items[2]).toMatchObject({ status: 'closed', mergedIntoId: full.id });
   });
 
   it('sorts a queue by the soonest running SLA due time, pages by cursor, and puts cases with no running clock last, by priority', async () => {
