@@ -72,7 +72,8 @@ export type LookupKeys = {
   messageIds: readonly string[];
   caseNumber: number | null;
   threadIndexRoot: string | null;
-  rateWindow: { from: Date; to: Date } | null;
+  /** Start of the sender's rate-limit window; it ends at the mail's stored arrival time. */
+  rateWindow: { from: Date } | null;
 };
 
 /**

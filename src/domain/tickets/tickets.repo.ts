@@ -294,7 +294,8 @@ const ticketJson = sql<string>`json_build_object(
   'solvedAt', ${isoUtc('tickets.solved_at')}, 'closedAt', ${isoUtc('tickets.closed_at')})::text`;
 
 export async function queryQueue(executor: Executor, filter: QueueFilter): Promise<QueueTicket[]> {
-  let query = executor.selectFrom('tickets').selectAll('tickets');
+  // The filters only; each sort below selects the page's cases as JSON (ticketJson).
+  let query = executor.selectFrom('tickets');
   if (filter.openOnly) query = query.where('is_open', '=', true);
   if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
   if (filter.priorities?.length) query = query.where('priority', 'in', filter.priorities);
@@ -321,11 +322,11 @@ export async function queryQueue(executor: Executor, filter: QueueFilter): Promi
     if (after) query = query.where(sql<boolean>`(updated_at, id) < (${after.updatedAt}::timestamptz, ${after.id}::uuid)`);
     query = query.orderBy('updated_at', 'desc').orderBy('id', 'desc');
   }
-  const rows = await query.clearSelect().select(ticketJson.as('ticket')).limit(filter.limit).execute();
+  const rows = await query.select(ticketJson.as('ticket')).limit(filter.limit).execute();
   return rows.map((row) => JSON.parse(row.ticket) as Ticket);
 }
 
-type FilteredTickets = SelectQueryBuilder<DatabaseSchema, 'tickets', Selectable<TicketsTable>>;
+type FilteredTickets = SelectQueryBuilder<DatabaseSchema, 'tickets', object>;
 
 /**
  * The SLA-due sort: soonest due running clock first (each case at its earliest one), then the cases
@@ -338,7 +339,6 @@ async function querySlaDue(query: FilteredTickets, limit: number, after: QueueFi
   const page: QueueTicket[] = [];
   if (!after || after.slaDueAt) {
     let clocked = query
-      .clearSelect()
       .innerJoin('sla_clocks as c', 'c.ticket_id', 'tickets.id')
       .select([ticketJson.as('ticket'), 'c.due_at as sla_due_at'])
       .where('c.state', '=', 'running')
@@ -353,7 +353,7 @@ async function querySlaDue(query: FilteredTickets, limit: number, after: QueueFi
   if (page.length === limit) return page;
   let unclocked = query.where(sql<boolean>`not exists (select from sla_clocks e where e.ticket_id = tickets.id and ${running})`);
   if (after && !after.slaDueAt) unclocked = unclocked.where(sql<boolean>`(priority, created_at, tickets.id) > (${after.priority}, ${after.createdAt}::timestamptz, ${after.id}::uuid)`);
-  const rows = await unclocked.clearSelect().select(ticketJson.as('ticket')).orderBy('priority').orderBy('created_at').orderBy('tickets.id').limit(limit - page.length).execute();
+  const rows = await unclocked.select(ticketJson.as('ticket')).orderBy('priority').orderBy('created_at').orderBy('tickets.id').limit(limit - page.length).execute();
   for (const row of rows) page.push({ ...(JSON.parse(row.ticket) as Ticket), slaDueAt: null });
   return page;
 }
