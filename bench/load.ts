@@ -143,9 +143,10 @@ class RawConnection {
         if (lineEnd < 0) return;
         const size = parseInt(buffer.toString('latin1', bodyStart, lineEnd), 16);
         if (size === 0) {
+          // The last chunk, then optional trailers, then an empty line.
           const trailerEnd = buffer.indexOf('\r\n\r\n', lineEnd);
-          if (trailerEnd < 0 && buffer.indexOf('\r\n', lineEnd + 2) !== lineEnd + 2) return;
-          end = trailerEnd >= 0 ? trailerEnd + 4 : lineEnd + 4;
+          if (trailerEnd < 0) return;
+          end = trailerEnd + 4;
           break;
         }
         if (buffer.length < lineEnd + 2 + size + 2) return;
