@@ -30,8 +30,8 @@ export type AppliedPolicy = { planId: string | null; organizationId: string };
 export type CaseHistory<Case extends SlaCaseCore = SlaCase> = { ticket: Case; events: CaseEvent[]; appliedPolicy: AppliedPolicy | null };
 
 const POLICY_ACTIONS = ['sla.policy-applied', 'sla.policy-changed'];
-/** One history row as read: ticket id, action, created_at in epoch milliseconds, changes. */
-type AuditRow = [ticketId: string, action: string, epochMs: number, changes: unknown];
+/** One history row as read: ticket id, action, created_at in epoch milliseconds, changes, and for a public reply the kind of its author. */
+type AuditRow = [ticketId: string, action: string, epochMs: number, changes: unknown, replyAuthorKind: string | null];
 const isPriority = (value: unknown): value is SlaPriority => typeof value === 'string' && (SLA_PRIORITIES as readonly string[]).includes(value);
 const afterOf = (change: unknown): unknown => (change && typeof change === 'object' && 'after' in change ? (change as { after: unknown }).after : undefined);
 /** Same instant: creation first, then status and priority changes, then replies (a reply that reopens comes after the reopen). */
@@ -49,8 +49,8 @@ type CoreTicketRow = [string, string, string, string, string | null, number];
  * Cases with their history, for clock computation; missing ids are absent from the map. Two
  * statements whatever the number of cases, the ids travelling as one array parameter and the rows
  * coming back as JSON values (one JSON.parse each instead of a driver row object and date parses
- * per row): the case rows, then their history (audit rows in id order) with the kind of author of
- * every public message. With `lock`, the case rows are read FOR NO KEY UPDATE (in id order) first,
+ * per row): the case rows, then their history (audit rows in id order, each public reply with the
+ * kind of its author). With `lock`, the case rows are read FOR NO KEY UPDATE (in id order) first,
  * as lockCases does, so the history statement sees every change committed before the lock.
  */
 export async function loadCaseHistories(executor: Executor, ticketIds: readonly string[], options: { lock?: boolean } = {}): Promise<Map<string, CaseHistory>> {
@@ -94,18 +94,19 @@ async function readHistories<Case extends SlaCaseCore>(
 ): Promise<{ histories: Map<string, CaseHistory<Case>>; stored: StoredClocks }> {
   const result = new Map<string, CaseHistory<Case>>();
   if (tickets.length === 0) return { histories: result, stored: new Map() };
-  const historyResult = await sql<{ audits: AuditRow[] | null; authors: Array<[messageId: string, kind: string | null]> | null; clocks: StoredClockRow[] | null }>`
+  // The author of a reply is read through the message's primary key, row by row, rather than by
+  // scanning the cases' messages: a plan that holds whatever the tables' statistics say.
+  const historyResult = await sql<{ audits: AuditRow[] | null; clocks: StoredClockRow[] | null }>`
     select
-      (select json_agg(json_build_array(a.ticket_id, a.action, floor(extract(epoch from a.created_at) * 1000), a.changes) order by a.id)
+      (select json_agg(json_build_array(a.ticket_id, a.action, floor(extract(epoch from a.created_at) * 1000), a.changes,
+                 case when a.action = 'reply.added' then
+                   (select u.kind from messages m join users u on u.id = m.author_id where m.id = (a.changes ->> 'messageId')::uuid and not m.is_internal)
+                 end) order by a.id)
        from audit_events a
        where a.ticket_id = any(${ids})
          and (a.action in ('ticket.created', 'reply.added', 'sla.policy-applied', 'sla.policy-changed') or a.changes -> 'status' is not null or a.changes -> 'priority' is not null)) as audits,
-      (select json_agg(json_build_array(m.id, u.kind))
-       from messages m left join users u on u.id = m.author_id
-       where m.ticket_id = any(${ids}) and not m.is_internal) as authors,
       ${withClocks ? storedClocksJson(ids) : sql`null`} as clocks`.execute(executor);
   const audits = historyResult.rows[0]?.audits ?? [];
-  const authorKind = new Map(historyResult.rows[0]?.authors ?? []);
 
   const byTicket = new Map<string, AuditRow[]>();
   for (const row of audits) {
@@ -121,7 +122,7 @@ async function readHistories<Case extends SlaCaseCore>(
     let appliedPolicy: AppliedPolicy | null = null;
     let firstStatus: { before?: string } | undefined;
     let firstPriority: { before?: SlaPriority } | undefined;
-    for (const [, action, epochMs, changed] of byTicket.get(id) ?? NO_ROWS) {
+    for (const [, action, epochMs, changed, replyAuthorKind] of byTicket.get(id) ?? NO_ROWS) {
       const changes = (changed ?? {}) as Record<string, unknown>;
       // Without a creation row (imported cases), the first recorded change tells the initial values.
       if (firstStatus === undefined && afterOf(changes.status) !== undefined) firstStatus = changes.status as { before?: string };
@@ -140,9 +141,8 @@ async function readHistories<Case extends SlaCaseCore>(
       const priority = afterOf(changes.priority);
       if (isPriority(priority)) events.push({ at, type: 'priority', priority });
       if (action === 'reply.added' && changes.internal !== true) {
-        const kind = authorKind.get(String(changes.messageId));
-        if (kind === 'agent') events.push({ at, type: 'agent-public-reply' });
-        if (kind === 'contact') events.push({ at, type: 'customer-public-reply' });
+        if (replyAuthorKind === 'agent') events.push({ at, type: 'agent-public-reply' });
+        if (replyAuthorKind === 'contact') events.push({ at, type: 'customer-public-reply' });
       }
     }
     // By time, then rank; the sort is stable, so events of the same instant and rank keep their audit order.
