@@ -56,4 +56,23 @@ describe('the database client', () => {
       expect(rows[0], label).toMatchObject({ id: 1, label: 'first', note: 'added' });
     }
   });
+
+  it('plans a statement with an id-array parameter at each run, prepares the others once, and never JIT-compiles on PostgreSQL', async () => {
+    for (const [label, database] of variants) {
+      const id = label === 'plain statements' ? 2 : 1;
+      await database.db.transaction().execute(async (tx) => {
+        const byIds = (ids: number[]) => sql<{ id: number }>`select id from client_probe where id = any(${`{${ids.join(',')}}`}::int[]) order by id`.execute(tx);
+        // The same text with arrays of different lengths: each run answers for its own array.
+        for (let run = 0; run < 7; run++) expect((await byIds(run % 2 ? [id] : [id, 99, 100])).rows, label).toEqual([{ id }]);
+        expect((await byIds([99])).rows, label).toEqual([]);
+        await sql`select label from client_probe where id = ${id}`.execute(tx);
+        if (database.engine !== 'postgres') return;
+        const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(tx);
+        const texts = prepared.rows.map((row) => row.statement);
+        expect(texts.some((text) => text.includes('::int[]')), label).toBe(false);
+        expect(texts.some((text) => text.includes('select label from client_probe')), label).toBe(label === 'prepared statements');
+        expect((await sql<{ jit: string }>`show jit`.execute(tx)).rows[0]!.jit, label).toBe('off');
+      });
+    }
+  });
 });

@@ -76,7 +76,11 @@ export async function wrapPglite(client: PGlite): Promise<Database> {
 }
 
 async function openPostgres(databaseUrl: string, poolSize: number, preparedStatements: boolean): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, Client: preparedStatements ? PreparedStatementClient : CallbackClient });
+  // JIT off: Casebook's statements are short, and PostgreSQL decides to compile one from its
+  // estimated cost. With statistics a young, fast-growing table had outgrown, the SLA history
+  // read (0.4 ms) was estimated at 150,000 and spent 20 ms compiling (auto_explain, creation
+  // bench). A DATABASE_URL carrying its own `options` parameter replaces this one.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, options: '-c jit=off', Client: preparedStatements ? PreparedStatementClient : CallbackClient });
   pool.on('error', () => {}); // an idle client's error must not kill the process; the next query reports it
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   const listeners: pg.Client[] = [];
