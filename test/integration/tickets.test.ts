@@ -1,6 +1,8 @@
+import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Organization } from '../../src/domain/accounts/index.ts';
 import { createTeam, SYSTEM_ACTOR, type User } from '../../src/domain/identity/index.ts';
+import { hasTag } from '../../src/domain/tickets/tickets.repo.ts';
 import { call, createTestApp, factories, type TestApp } from '../support/test-app.ts';
 
 describe('cases through the API', () => {
@@ -231,5 +233,26 @@ describe('cases through the API', () => {
     } while (cursor);
     expect(onePerPage).toEqual(seen);
   });
-});
 
+  it('the tag filter lists exactly the cases carrying the tag, and its condition lets the tags index (tagged cases only) serve it', async () => {
+    const open = async (subject: string, tags?: string[]) =>
+      (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject, requesterId: contact.id, ...(tags && { tags }) })).json().id as string;
+    const both = await open('Tagged: vip and billing', ['vip-tag-filter', 'billing']);
+    const vipOnly = await open('Tagged: vip', ['VIP-tag-filter']);
+    const billingOnly = await open('Tagged: billing', ['billing']);
+    const untagged = await open('Not tagged');
+    const page = (await call(t.app, agentToken, 'GET', '/api/v1/tickets?view=all-open&tag=vip-tag-filter&limit=100')).json();
+    const ids = page.items.map((item: { id: string }) => item.id);
+    expect(ids.sort()).toEqual([both, vipOnly].sort());
+    for (const other of [billingOnly, untagged]) expect(ids).not.toContain(other);
+
+    // With sequential scans priced out, the planner picks the partial index only if the filter implies its condition.
+    const plan = await t.database.db.transaction().execute(async (tx) => {
+      await sql`set local enable_seqscan = off`.execute(tx);
+      const compiled = tx.selectFrom('tickets').select('id').where(hasTag('vip-tag-filter')).compile();
+      const explained = await tx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]));
+      return explained.rows.map((row) => row['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('tickets_tags_idx');
+  });
+});

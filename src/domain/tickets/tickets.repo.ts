@@ -293,6 +293,9 @@ const ticketJson = sql<string>`json_build_object(
   'createdAt', ${isoUtc('tickets.created_at')}, 'updatedAt', ${isoUtc('tickets.updated_at')},
   'solvedAt', ${isoUtc('tickets.solved_at')}, 'closedAt', ${isoUtc('tickets.closed_at')})::text`;
 
+/** Cases carrying the tag. `tags <> '{}'` is the tags index's own condition (untagged cases are not in it, 0016): stated, the index serves the filter. */
+export const hasTag = (tag: string) => sql<boolean>`tags @> array[${tag}]::text[] and tags <> '{}'`;
+
 export async function queryQueue(executor: Executor, filter: QueueFilter): Promise<QueueTicket[]> {
   // The filters only; each sort below selects the page's cases as JSON (ticketJson).
   let query = executor.selectFrom('tickets');
@@ -304,7 +307,7 @@ export async function queryQueue(executor: Executor, filter: QueueFilter): Promi
   if (filter.assigneeId === null) query = query.where('assignee_id', 'is', null);
   else if (filter.assigneeId) query = query.where('assignee_id', '=', filter.assigneeId);
   if (filter.teamIds) query = query.where('team_id', 'in', filter.teamIds.length ? filter.teamIds : ['00000000-0000-0000-0000-000000000000']);
-  if (filter.tag) query = query.where(sql<boolean>`tags @> array[${filter.tag}]::text[]`);
+  if (filter.tag) query = query.where(hasTag(filter.tag));
   if (filter.product) query = query.where('product', '=', filter.product);
   if (filter.planCode) {
     const planCode = filter.planCode;

@@ -1,0 +1,19 @@
+-- Fewer writes per case change (measured with pg_walinspect in the creation bench).
+
+-- Claiming an outbox event sets its lease (locked_until, attempts): columns no index covers, so
+-- with room on the page PostgreSQL updates the row in place (HOT) instead of adding an entry to
+-- each of the table's indexes. Outbox pages are filled half, leaving that room: the claim
+-- statement went from ~1 ms to ~0.35 ms per batch of 50 and wrote a quarter of the WAL.
+alter table outbox set (fillfactor = 50);
+
+-- Cases without tags (most of them) no longer enter the tags index: a GIN index gives an empty
+-- array an entry of its own, through its pending list, at every insert. The tag filter of the
+-- queue views states the same condition, so it still uses the index.
+drop index if exists tickets_tags_idx;
+create index tickets_tags_idx on tickets using gin (tags) where tags <> '{}';
+
+-- A case's audit rows are found through audit_events_ticket_idx; the subject index now holds only
+-- the rows about something else (users, teams, plans, mailboxes…), one index entry fewer for each
+-- change of a case.
+drop index if exists audit_events_subject_idx;
+create index audit_events_subject_idx on audit_events (subject_type, subject_id, id) where ticket_id is null;
