@@ -1,25 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CompiledQuery,
-  Kysely,
-  PostgresAdapter,
-  PostgresIntrospector,
-  PostgresQueryCompiler,
-  sql,
-  type DatabaseConnection,
-  type Driver,
-  type QueryResult,
-} from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { createOrganization } from '../src/domain/accounts/index.ts';
 import { createApiToken, createUser, SYSTEM_ACTOR } from '../src/domain/identity/index.ts';
-import { queryQueue, type QueueFilter } from '../src/domain/tickets/tickets.repo.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import type { Database } from '../src/platform/db/database.ts';
-import type { DatabaseSchema } from '../src/platform/db/schema.ts';
 import { openRuntime } from '../src/platform/runtime.ts';
 import { startServer } from '../src/server.ts';
+export { queueSql } from '../test/support/queue-sql.ts';
 
 /**
  * One real Casebook server (HTTP on a free loopback port, in this process) over PostgreSQL or an
@@ -98,47 +87,6 @@ export async function startCasebook(options: { databaseUrl?: string; env?: Recor
 /** Empties the case tables (and everything hanging off them) between the write and read phases. */
 export async function resetCases(database: Database): Promise<void> {
   await sql`truncate table tickets, outbox cascade`.execute(database.db);
-}
-
-/** A Kysely whose driver only records the compiled SQL: queryQueue then yields the exact statement the API runs. */
-function recordingKysely(recorded: CompiledQuery[]): Kysely<DatabaseSchema> {
-  const connection: DatabaseConnection = {
-    async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-      recorded.push(query);
-      return { rows: [] };
-    },
-    // eslint-disable-next-line require-yield
-    async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-      throw new Error('not supported');
-    },
-  };
-  const driver: Driver = {
-    async init() {},
-    async acquireConnection() {
-      return connection;
-    },
-    async beginTransaction() {},
-    async commitTransaction() {},
-    async rollbackTransaction() {},
-    async releaseConnection() {},
-    async destroy() {},
-  };
-  return new Kysely<DatabaseSchema>({
-    dialect: {
-      createAdapter: () => new PostgresAdapter(),
-      createDriver: () => driver,
-      createIntrospector: (db) => new PostgresIntrospector(db),
-      createQueryCompiler: () => new PostgresQueryCompiler(),
-    },
-  });
-}
-
-export async function queueSql(filter: QueueFilter): Promise<CompiledQuery> {
-  const recorded: CompiledQuery[] = [];
-  await queryQueue(recordingKysely(recorded), filter);
-  // The SLA-due sort runs a second statement only on the page where cases with a running clock run out.
-  if (recorded.length === 0) throw new Error('queryQueue ran no statement');
-  return recorded[0]!;
 }
 
 export type PlanSummary = { sql: string; parameters: readonly unknown[]; indexes: string[]; topNode: string; executionMs: number; planningMs: number; sharedHit: number; sharedRead: number; plan: string };

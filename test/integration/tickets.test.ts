@@ -2,7 +2,8 @@ import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Organization } from '../../src/domain/accounts/index.ts';
 import { createTeam, SYSTEM_ACTOR, type User } from '../../src/domain/identity/index.ts';
-import { hasTag } from '../../src/domain/tickets/tickets.repo.ts';
+import { hasTag, type QueueFilter } from '../../src/domain/tickets/tickets.repo.ts';
+import { queueSql } from '../support/queue-sql.ts';
 import { call, createTestApp, factories, type TestApp } from '../support/test-app.ts';
 
 describe('cases through the API', () => {
@@ -254,5 +255,24 @@ describe('cases through the API', () => {
       return explained.rows.map((row) => row['QUERY PLAN']).join('\n');
     });
     expect(plan).toContain('tickets_tags_idx');
+  });
+
+  it('each queue view can use its own partial index (assignee and team indexes hold only cases that have one)', async () => {
+    const team = await createTeam(t.database.db, SYSTEM_ACTOR, { name: 'Plan check team' });
+    const views: Array<[string, QueueFilter, string]> = [
+      ['all-open', { openOnly: true, sort: 'priority', limit: 51 }, 'tickets_open_queue_idx'],
+      ['unassigned', { openOnly: true, assigneeId: null, sort: 'priority', limit: 51 }, 'tickets_open_unassigned_idx'],
+      ['mine', { openOnly: true, assigneeId: agent.id, sort: 'priority', limit: 51 }, 'tickets_open_assignee_idx'],
+      ['team', { openOnly: true, teamIds: [team.id], sort: 'priority', limit: 51 }, 'tickets_open_team_idx'],
+    ];
+    for (const [view, filter, index] of views) {
+      const compiled = await queueSql(filter);
+      const plan = await t.database.db.transaction().execute(async (tx) => {
+        await sql`set local enable_seqscan = off`.execute(tx);
+        const explained = await tx.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain ${compiled.sql}`, [...compiled.parameters]));
+        return explained.rows.map((row) => row['QUERY PLAN']).join('\n');
+      });
+      expect(plan, view).toContain(index);
+    }
   });
 });

@@ -17,3 +17,11 @@ create index tickets_tags_idx on tickets using gin (tags) where tags <> '{}';
 -- change of a case.
 drop index if exists audit_events_subject_idx;
 create index audit_events_subject_idx on audit_events (subject_type, subject_id, id) where ticket_id is null;
+
+-- The assignee and team queue indexes hold only cases that have one: their views look cases up
+-- by a given assignee or team, never by a missing one (the unassigned view has its own index).
+-- A new case without assignee or team now writes two index entries fewer.
+drop index if exists tickets_open_assignee_idx;
+create index tickets_open_assignee_idx on tickets (assignee_id, priority, created_at, id) where is_open and assignee_id is not null;
+drop index if exists tickets_open_team_idx;
+create index tickets_open_team_idx on tickets (team_id, priority, created_at, id) where is_open and team_id is not null;
