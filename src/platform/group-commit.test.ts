@@ -54,4 +54,23 @@ describe('groupCommit', () => {
     await Promise.all(all);
     expect(batches).toEqual([[1], [4, 5], [3], [20], [2]]);
   });
+
+  it('starts the next batch, up to the statement it sends after a few awaits, before answering the callers of the batch that ended', async () => {
+    const events: string[] = [];
+    let finishFirst: () => void = () => {};
+    const submit = groupCommit(async (items: string[]): Promise<Array<Outcome<string>>> => {
+      if (items[0] === 'a') await new Promise<void>((resolve) => (finishFirst = resolve));
+      // Like a database driver: a few awaits (pool, connection) before the statement leaves.
+      for (let hop = 0; hop < 4; hop++) await Promise.resolve();
+      events.push(`sent ${items.join(',')}`);
+      return items.map((item) => ({ ok: true, value: item }));
+    });
+    const first = submit('a').then(() => events.push('answered a'));
+    const second = submit('b').then(() => events.push('answered b'));
+    await new Promise((resolve) => setImmediate(resolve));
+    finishFirst();
+    await Promise.all([first, second]);
+    expect(events.slice(0, 2)).toEqual(['sent a', 'sent b']);
+    expect(events.slice(2).sort()).toEqual(['answered a', 'answered b']);
+  });
 });
