@@ -203,6 +203,8 @@ async function benchEngine(label: string, server: PostgresServer | undefined, re
         { view: 'mine', path: '/api/v1/tickets?view=mine', filter: { ...base, assigneeId: app.agentId } },
         { view: 'all-open, page 2 (cursor)', path: `/api/v1/tickets?view=all-open&cursor=${page.nextCursor}`, filter: { ...base, after } },
         { view: 'all-open, soonest SLA due first', path: '/api/v1/tickets?view=all-open&sort=sla-due', filter: { ...base, sort: 'sla-due' as const } },
+        { view: 'unassigned, soonest SLA due first', path: '/api/v1/tickets?view=unassigned&sort=sla-due', filter: { ...base, assigneeId: null, sort: 'sla-due' as const } },
+        { view: 'mine, soonest SLA due first', path: '/api/v1/tickets?view=mine&sort=sla-due', filter: { ...base, assigneeId: app.agentId, sort: 'sla-due' as const } },
       ];
       for (const { view, path, filter } of views) {
         log(`${label}: GET ${view} for ${readSeconds} s`);

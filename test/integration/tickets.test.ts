@@ -2,7 +2,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Organization } from '../../src/domain/accounts/index.ts';
 import { createTeam, SYSTEM_ACTOR, type User } from '../../src/domain/identity/index.ts';
-import { hasTag, type QueueFilter } from '../../src/domain/tickets/tickets.repo.ts';
+import { hasTag, queryQueue, type QueueFilter } from '../../src/domain/tickets/tickets.repo.ts';
 import { queueSql } from '../support/queue-sql.ts';
 import { call, createTestApp, factories, type TestApp } from '../support/test-app.ts';
 
@@ -211,6 +211,12 @@ describe('cases through the API', () => {
           .execute();
       }
     }
+    // Another organisation's case, due before all of them: the filter keeps it out of both parts.
+    const elsewhere = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'other organisation', requesterId: contact.id, priority: 'P1' })).json();
+    await t.database.db
+      .insertInto('sla_clocks')
+      .values({ ticket_id: elsewhere.id, kind: 'first-response', state: 'running', target_seconds: 3600, started_at: new Date(now - hour), due_at: new Date(now - 10 * hour), stopped_at: null, next_check_at: null })
+      .execute();
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -233,6 +239,18 @@ describe('cases through the API', () => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(onePerPage).toEqual(seen);
+    // Both ways of picking the clocked part (see querySlaDue) give the same pages, one case per page.
+    for (const slaDueStrategy of ['walk', 'aggregate'] as const) {
+      const subjects: string[] = [];
+      let after: QueueFilter['after'];
+      for (;;) {
+        const [item] = await queryQueue(t.database.db, { openOnly: true, organizationId: queueOrg.id, sort: 'sla-due', limit: 1, after }, { slaDueStrategy });
+        if (!item) break;
+        subjects.push(item.subject);
+        after = { priority: item.priority, createdAt: item.createdAt, updatedAt: item.updatedAt, id: item.id, slaDueAt: item.slaDueAt ?? null };
+      }
+      expect(subjects, slaDueStrategy).toEqual(seen);
+    }
   });
 
   it('the tag filter lists exactly the cases carrying the tag, and its condition lets the tags index (tagged cases only) serve it', async () => {
@@ -264,6 +282,9 @@ describe('cases through the API', () => {
       ['unassigned', { openOnly: true, assigneeId: null, sort: 'priority', limit: 51 }, 'tickets_open_unassigned_idx'],
       ['mine', { openOnly: true, assigneeId: agent.id, sort: 'priority', limit: 51 }, 'tickets_open_assignee_idx'],
       ['team', { openOnly: true, teamIds: [team.id], sort: 'priority', limit: 51 }, 'tickets_open_team_idx'],
+      ['all-open, SLA due first', { openOnly: true, sort: 'sla-due', limit: 51 }, 'sla_clocks_running_due_idx'],
+      ['unassigned, SLA due first', { openOnly: true, assigneeId: null, sort: 'sla-due', limit: 51 }, 'tickets_open_unassigned_idx'],
+      ['mine, SLA due first', { openOnly: true, assigneeId: agent.id, sort: 'sla-due', limit: 51 }, 'tickets_open_assignee_idx'],
     ];
     for (const [view, filter, index] of views) {
       const compiled = await queueSql(filter);
