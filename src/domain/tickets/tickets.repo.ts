@@ -298,8 +298,9 @@ export const hasTag = (tag: string) => sql<boolean>`tags @> array[${tag}]::text[
 
 /**
  * How the SLA-due sort picks a page among the running clocks (see querySlaDue). By default: `walk`
- * for the open cases at large (only status or priority filters), `aggregate` when a filter keeps a
- * subset (an assignee or none, teams, an organisation, a requester, a tag, a product, a plan).
+ * for the open cases at large or the unassigned ones (status and priority filters aside),
+ * `aggregate` when a filter names whose cases (an assignee, teams, an organisation, a requester)
+ * or a tag, a product, a plan.
  */
 export type SlaDueStrategy = 'walk' | 'aggregate';
 
@@ -322,7 +323,7 @@ export async function queryQueue(executor: Executor, filter: QueueFilter, option
   }
   const after = filter.after;
   if (filter.sort === 'sla-due') {
-    const subset = filter.assigneeId !== undefined || filter.teamIds || filter.organizationId || filter.requesterId || filter.tag || filter.product || filter.planCode;
+    const subset = filter.assigneeId || filter.teamIds || filter.organizationId || filter.requesterId || filter.tag || filter.product || filter.planCode;
     return querySlaDue(executor, query, filter.limit, after, options.slaDueStrategy ?? (subset ? 'aggregate' : 'walk'));
   }
   if (filter.sort === 'priority') {
@@ -346,29 +347,26 @@ type FilteredTickets = SelectQueryBuilder<DatabaseSchema, 'tickets', object>;
  * with no running clock by priority and age (the open-case indexes); the second part runs only on
  * the page where the first runs out.
  *
- * The first part picks the page among the running clocks, the filters applying as a set of case ids
- * (`ticket_id in (select id from tickets where …)`), then reads the page's cases. Two forms of it:
- * - `walk`: each clock that is its case's earliest, in due order, so the running clocks can be
- *   walked in due order (sla_clocks_running_due_idx, 0003_sla.sql) and the walk stops at the page
- *   size: right when the filters keep most open cases.
- * - `aggregate`: the earliest due time per case (min) over the clocks of the filtered ids, which an
- *   index alone gives (the unassigned or assignee partial index), then the page: right for a subset.
- * The planner cannot choose between them itself: it does not know that running clocks belong to
- * open cases, so it underestimates the join and, for a subset, joined every filtered case row to
- * every running clock. Measured at 100,000 cases (15,000 open, 5,200 running clocks) through the
- * API at concurrency 1, p50 / p99 (the two forms compared on the same build): all-open walk 2.5 / 5.6
- * ms, aggregate 8.1 / 12.3; unassigned aggregate 5.0 / 6.5 ms, walk 8.7 / 12.6 (the earlier single
- * join: ~20 ms p50). The statement is planned at each run: its generic plan was twice as slow.
+ * The first part picks the page among the running clocks, then reads the page's cases. Two forms:
+ * - `walk`: the running clocks in due order (sla_clocks_running_due_idx, 0003/0016), each kept if
+ *   it is its case's earliest and its case passes the filters, until the page is full. The filters
+ *   are a correlated EXISTS the planner may not turn into a join (`offset 0`): left free, it
+ *   underestimated the cases passing them (it does not know running clocks belong to open cases)
+ *   and joined every filtered case to every running clock instead of walking.
+ * - `aggregate`: the earliest due time per case (min) over the running clocks of the filtered case
+ *   ids, both taken from indexes alone (the running-clock index carries the case), then the page.
+ * The walk stops early when most cases pass and reads every running clock when few do; the aggregate
+ * always reads them all, but from indexes. Measured at 100,000 cases (15,000 open, 5,100 running
+ * clocks), execution of the page statement, PostgreSQL / PGlite: all-open walk 0.45 / 0.77 ms
+ * (aggregate 7.3 / 20.6); unassigned walk 0.69 / 1.5 (aggregate 3.3 / 9.5; the single join before
+ * these forms took ~18 ms on PostgreSQL); mine aggregate 1.2 / 3.7 (walk 9.5 / 13.0). Planned at each
+ * run: the generic plan of a prepared statement was twice as slow.
  */
 async function querySlaDue(executor: Executor, query: FilteredTickets, limit: number, after: QueueFilter['after'], strategy: SlaDueStrategy): Promise<QueueTicket[]> {
   const running = sql<boolean>`e.state = 'running' and e.due_at is not null`;
   const page: QueueTicket[] = [];
   if (!after || after.slaDueAt) {
-    const clocks = executor
-      .selectFrom('sla_clocks as c')
-      .where('c.state', '=', 'running')
-      .where('c.due_at', 'is not', null)
-      .where('c.ticket_id', 'in', query.select('tickets.id'));
+    const clocks = executor.selectFrom('sla_clocks as c').where('c.state', '=', 'running').where('c.due_at', 'is not', null);
     const afterCursor = (dueAt: RawBuilder<unknown>) => sql<boolean>`(${dueAt}, c.ticket_id) > (${after?.slaDueAt}::timestamptz, ${after?.id}::uuid)`;
     const pick =
       strategy === 'walk'
@@ -376,12 +374,14 @@ async function querySlaDue(executor: Executor, query: FilteredTickets, limit: nu
             .select(['c.ticket_id', 'c.due_at'])
             // the case's earliest running clock only
             .where(sql<boolean>`not exists (select from sla_clocks e where e.ticket_id = c.ticket_id and ${running} and (e.due_at, e.id) < (c.due_at, c.id))`)
+            .where(({ exists }) => exists(query.select(sql`1`.as('one')).where(sql<boolean>`tickets.id = c.ticket_id`).modifyEnd(sql`offset 0`)))
             .$if(Boolean(after?.slaDueAt), (qb) => qb.where(afterCursor(sql`c.due_at`)))
             .orderBy('c.due_at')
             .orderBy('c.ticket_id')
             .limit(limit)
         : clocks
             .select(['c.ticket_id', sql<Date>`min(c.due_at)`.as('due_at')])
+            .where('c.ticket_id', 'in', query.select('tickets.id'))
             .groupBy('c.ticket_id')
             .$if(Boolean(after?.slaDueAt), (qb) => qb.having(afterCursor(sql`min(c.due_at)`)))
             .orderBy(sql`min(c.due_at)`)
