@@ -33,8 +33,8 @@ const ARRAY_PARAMETER = /\$\d+::\w+\[\]/;
  * so PostgreSQL plans it with its actual parameters every time: for a statement whose best plan
  * depends on them and whose generic plan went wrong (measured, see where it is used).
  */
-export const PLAN_EACH_RUN = sql.raw('/* casebook: plan each run */');
 const PLAN_EACH_RUN_TEXT = '/* casebook: plan each run */';
+export const PLAN_EACH_RUN = sql.raw(PLAN_EACH_RUN_TEXT);
 
 function nameFor(text: string, parameterCount: number): string | undefined {
   if (parameterCount === 0 || parameterCount > MAX_PARAMETERS || text.length > MAX_TEXT) return undefined;
