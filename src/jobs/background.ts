@@ -7,6 +7,7 @@ import { inboundMailHandler, mailOutboundHandler, startInboundRequeue } from '..
 import { startEmailNotificationJob } from '../domain/notifications/index.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import type { EventHandler } from '../platform/outbox/processor.ts';
+import { startOutboxPurge } from '../platform/outbox/purge.ts';
 import type { RealtimeHub } from '../platform/realtime.ts';
 
 /** Every outbox subscriber of the app, in the order they see each event. */
@@ -41,6 +42,8 @@ export function startBackgroundJobs(deps: JobDeps): BackgroundJob[] {
   jobs.push(startShiftReoffer(database.db));
   // Inbound mail whose processing ran out of outbox retries is handed over again (or parked as failed).
   jobs.push(startInboundRequeue(database.db));
+  // Processed outbox events older than CASEBOOK_OUTBOX_RETENTION_DAYS are deleted (hourly).
+  jobs.push(startOutboxPurge(database.db, { retentionDays: config.outboxRetentionDays }));
   // IMAP intake: one connection per active mailbox with an IMAP URL (a lease per mailbox across nodes);
   // the mailbox list is read again every 30 s, so it costs one small query while there is none.
   const warnsImap = !['error', 'fatal', 'silent'].includes(config.logLevel);

@@ -22,6 +22,7 @@ export const ConfigSchema = z.object({
   CASEBOOK_MAX_ATTACHMENT_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024).describe('Largest attachment accepted'),
   CASEBOOK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level'),
   CASEBOOK_OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional().describe('Cases whose background events one node handles at once (default 1; each case in order)'),
+  CASEBOOK_OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7).describe('Days a processed background event is kept before it is deleted (pending and dead events are kept)'),
   CASEBOOK_TRUST_PROXY: z
     .string()
     .regex(/^(?:true|false|[0-9A-Fa-f:.\/]+(?:\s*,\s*[0-9A-Fa-f:.\/]+)*)$/, 'true, false, or proxy addresses/CIDRs separated by commas')
@@ -76,6 +77,7 @@ export type Config = {
   logLevel: z.infer<typeof ConfigSchema>['CASEBOOK_LOG_LEVEL'];
   trustProxy: boolean | string[];
   outboxConcurrency: number | undefined;
+  outboxRetentionDays: number;
   /** Longest wait between two passes over an IMAP mailbox, in seconds. */
   imapPollSeconds: number;
   /** The SMTP listener's address, or undefined when it is off. */
@@ -116,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: values.CASEBOOK_LOG_LEVEL,
     trustProxy: values.CASEBOOK_TRUST_PROXY ?? false,
     outboxConcurrency: values.CASEBOOK_OUTBOX_CONCURRENCY,
+    outboxRetentionDays: values.CASEBOOK_OUTBOX_RETENTION_DAYS,
     imapPollSeconds: values.CASEBOOK_IMAP_POLL_SECONDS,
     smtpListen: values.CASEBOOK_SMTP_LISTEN,
     smtpMaxBytes: values.CASEBOOK_SMTP_MAX_BYTES,

@@ -27,8 +27,9 @@ drop index if exists tickets_open_team_idx;
 create index tickets_open_team_idx on tickets (team_id, priority, created_at, id) where is_open and team_id is not null;
 
 -- Not lighter, but read with the rest (querySlaDue, tickets.repo.ts): the running clocks' due index
--- also carries the case, so the SLA-due sort of a subset of cases (unassigned, an assignee, a team…)
+-- also carries the case, so the SLA-due sort of one assignee's, team's or organisation's cases
 -- joins the filtered case ids to the running clocks from two indexes alone, without reading clock
--- rows (unassigned view at 100,000 cases: 5.3 → 3.9 ms), and the walk in due order is unchanged.
+-- rows (that form on the unassigned cases at 100,000 cases: 5.3 → 3.9 ms); the walk in due order
+-- (open and unassigned queues) reads the same index as before.
 drop index if exists sla_clocks_running_due_idx;
 create index sla_clocks_running_due_idx on sla_clocks (due_at, ticket_id) where state = 'running';
