@@ -360,7 +360,8 @@ type FilteredTickets = SelectQueryBuilder<DatabaseSchema, 'tickets', object>;
  * clocks), execution of the page statement, PostgreSQL / PGlite: all-open walk 0.45 / 0.77 ms
  * (aggregate 7.3 / 20.6); unassigned walk 0.69 / 1.5 (aggregate 3.3 / 9.5; the single join before
  * these forms took ~18 ms on PostgreSQL); mine aggregate 1.2 / 3.7 (walk 9.5 / 13.0). Planned at each
- * run: the generic plan of a prepared statement was twice as slow.
+ * run (PLAN_EACH_RUN): its generic plan, a prepared statement's after five runs, took the unassigned
+ * view from 4.7 to 8.9 ms p50 through the API.
  */
 async function querySlaDue(executor: Executor, query: FilteredTickets, limit: number, after: QueueFilter['after'], strategy: SlaDueStrategy): Promise<QueueTicket[]> {
   const running = sql<boolean>`e.state = 'running' and e.due_at is not null`;
@@ -394,7 +395,6 @@ async function querySlaDue(executor: Executor, query: FilteredTickets, limit: nu
       .select([ticketJson.as('ticket'), 'page.due_at as sla_due_at'])
       .orderBy('page.due_at')
       .orderBy('tickets.id')
-      // Its generic plan (a prepared statement's, after five runs) took the unassigned view from 4.7 to 8.9 ms p50.
       .modifyEnd(PLAN_EACH_RUN)
       .execute();
     for (const row of rows) page.push({ ...(JSON.parse(row.ticket) as Ticket), slaDueAt: row.sla_due_at!.toISOString() });
