@@ -28,6 +28,15 @@ export type OutboxProcessorOptions = {
   onError?: (error: unknown, event: OutboxEvent) => void;
 };
 
+/**
+ * Events claimed per pass. Each pass costs a fixed dozen statements (claim, each set-based handler's
+ * reads and writes, the mark) whatever its size, and its statements with array parameters are planned
+ * at every run. Measured draining ~12,000 `ticket.created` events on 2 cores: passes of 200 took
+ * about a third less CPU per event than passes of 50 (Node 0.09–0.10 ms against 0.12–0.16,
+ * PostgreSQL 0.11–0.13 against 0.16–0.21). A pass still ends within seconds, far inside its lease.
+ */
+const DEFAULT_BATCH_SIZE = 200;
+
 export type OutboxProcessor = { stop(): Promise<void>; drain(): Promise<number>; wake(): void };
 
 /**
@@ -39,7 +48,7 @@ export type OutboxProcessor = { stop(): Promise<void>; drain(): Promise<number>;
  */
 export function startOutboxProcessor(database: Database, handlers: EventHandler[], options: OutboxProcessorOptions = {}): OutboxProcessor {
   const pollIntervalMs = options.pollIntervalMs ?? 250;
-  const batchSize = options.batchSize ?? 50;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const maxAttempts = options.maxAttempts ?? 8;
   const lockSeconds = options.lockSeconds ?? 60;
   const concurrency = Math.max(1, options.concurrency ?? 1);
@@ -115,7 +124,12 @@ export function startOutboxProcessor(database: Database, handlers: EventHandler[
 
   async function markProcessed(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await database.db.updateTable('outbox').set({ processed_at: new Date(), locked_until: null }).where('id', 'in', ids).execute();
+    // One array parameter rather than an `in` list: the same statement text whatever the batch's size.
+    await database.db
+      .updateTable('outbox')
+      .set({ processed_at: new Date(), locked_until: null })
+      .where('id', '=', sql<string>`any(${sql.val(ids)}::bigint[])`)
+      .execute();
   }
 
   /** The batch's events by case, each case's events in id order; `concurrency` cases at a time. */
