@@ -2,7 +2,7 @@ import type { Database, Db } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit.ts';
 import type { OutboxEvent } from '../../platform/outbox/outbox.ts';
 import type { EventHandler } from '../../platform/outbox/processor.ts';
-import { findTicket, findTickets, isOpenStatus, lockTicketForRouting, routeTicket, type Ticket } from '../tickets/index.ts';
+import { findTicket, findTicketGlances, isOpenStatus, lockTicketForRouting, routeTicket, type TicketGlance } from '../tickets/index.ts';
 import { pickTeamAgent, planOfCase } from './pick-team-agent.ts';
 import { hasRoutingDecision, recordRoutedAssignment } from './routing.repo.ts';
 
@@ -64,7 +64,7 @@ export async function autoAssignTicket(db: Db, ticketId: string, options: { now?
  * themselves or through their plan (a manual assignment always wins, so an assigned case needs no
  * decision). Plain reads; the plan of an organisation is looked up once per day.
  */
-async function mayNeedRouting(db: Db, tickets: readonly Ticket[]): Promise<boolean[]> {
+async function mayNeedRouting(db: Db, tickets: readonly TicketGlance[]): Promise<boolean[]> {
   const plans = new Map<string, ReturnType<typeof planOfCase>>();
   return Promise.all(
     tickets.map(async (ticket) => {
@@ -80,13 +80,13 @@ async function mayNeedRouting(db: Db, tickets: readonly Ticket[]): Promise<boole
 
 /**
  * The outbox subscriber: every new case is offered to its team's routing once. Over a claimed
- * batch, one read fetches the new cases and most stop there (no team); the rest are decided one
- * by one, each in its own transaction.
+ * batch, one narrow read fetches the new cases' assignee, team and plan, and most stop there (no
+ * team); the rest are decided one by one, each in its own transaction.
  */
 export function autoAssignHandler(database: Database, options: { now?: () => Date } = {}): EventHandler {
   const handleBatch = async (events: OutboxEvent[]): Promise<void> => {
     const ids = events.flatMap((event) => (typeof event.payload.ticketId === 'string' ? [event.payload.ticketId] : []));
-    const found = await findTickets(database.db, ids);
+    const found = await findTicketGlances(database.db, ids);
     // In event order: round-robin hands out cases in the order they were opened.
     const tickets = [...new Set(ids)].flatMap((id) => found.get(id) ?? []);
     const verdicts = await mayNeedRouting(database.db, tickets);

@@ -20,5 +20,5 @@ export { SavedView, ViewFilters } from './saved-view.types.ts';
 export { listViews } from './list-views.ts';
 export { saveView, SaveViewInput } from './save-view.ts';
 export { deleteView } from './delete-view.ts';
-export { findTicket, findTickets, insertLink, type TicketWithAccess, type MailMessageRecord, type MessageFileRecord } from './tickets.repo.ts';
+export { findTicket, findTickets, findTicketGlances, insertLink, type TicketGlance, type TicketWithAccess, type MailMessageRecord, type MessageFileRecord } from './tickets.repo.ts';
 export { eventPayload } from './create-ticket.ts';

@@ -208,6 +208,24 @@ export async function findTickets(executor: Executor, ids: readonly string[], op
   return new Map(rows.map((row) => [row.id, { ...toTicket(row), organizationSharesCases: row.shares_cases }]));
 }
 
+/** What routing needs to know of new cases before deciding anything: a narrow read of many cases at once. */
+export type TicketGlance = Pick<Ticket, 'id' | 'assigneeId' | 'teamId' | 'planId' | 'organizationId' | 'createdAt'>;
+
+export async function findTicketGlances(executor: Executor, ids: readonly string[]): Promise<Map<string, TicketGlance>> {
+  if (ids.length === 0) return new Map();
+  const rows = await executor
+    .selectFrom('tickets')
+    .select(['id', 'assignee_id', 'team_id', 'plan_id', 'organization_id', 'created_at'])
+    .where('id', '=', sql<string>`any(${sql.val([...new Set(ids)])}::uuid[])`)
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      { id: row.id, assigneeId: row.assignee_id, teamId: row.team_id, planId: row.plan_id, organizationId: row.organization_id, createdAt: row.created_at.toISOString() },
+    ]),
+  );
+}
+
 /** The id of case #number, for callers that know cases by their human number. */
 export async function findTicketIdByNumber(executor: Executor, number: number): Promise<string | undefined> {
   const row = await executor.selectFrom('tickets').select('id').where('number', '=', number).executeTakeFirst();
