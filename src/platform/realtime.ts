@@ -25,6 +25,7 @@ export function createRealtimeHub(database: Database): RealtimeHub {
   const listeners = new Set<Listener>();
   let unlisten: (() => Promise<void>) | undefined;
   const deliver = (raw: string) => {
+    if (listeners.size === 0) return; // nobody connected to this node: nothing to parse
     let event: RealtimeEvent;
     try {
       event = JSON.parse(raw) as RealtimeEvent;
@@ -33,10 +34,11 @@ export function createRealtimeHub(database: Database): RealtimeHub {
     }
     for (const listener of listeners) listener(event);
   };
-  // One statement sends a NOTIFY per event, in id order (the array's order).
+  // One statement sends a NOTIFY per event, in id order (the array's order). The events go as one
+  // JSON array: a text[] parameter made pg escape every character of every message in JavaScript.
   const notifyAll = async (events: OutboxEvent[]): Promise<void> => {
-    const messages = events.map((event) => JSON.stringify({ id: event.id, topic: event.topic, payload: event.payload }));
-    await sql`select pg_notify(${CHANNEL}, message) from unnest(${messages}::text[]) as message`.execute(database.db);
+    const messages = JSON.stringify(events.map((event) => ({ id: event.id, topic: event.topic, payload: event.payload })));
+    await sql`select pg_notify(${CHANNEL}, message::text) from jsonb_array_elements(${messages}::jsonb) as message`.execute(database.db);
   };
   return {
     subscribe(listener) {

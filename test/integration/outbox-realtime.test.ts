@@ -353,6 +353,27 @@ describe('realtime: committed case changes reach connected users', () => {
     }
   });
 
+  it('a batch of events reaches the hub in id order, each payload as written (quotes, backslashes, accents)', async () => {
+    const received: RealtimeEvent[] = [];
+    const unsubscribe = t.realtime.subscribe((event) => received.push(event));
+    try {
+      const ticket = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Batch', requesterId: contactA.id })).json();
+      const events = Array.from({ length: 30 }, (_, index) => ({
+        id: String(1_000_000 + index),
+        topic: 'ticket.updated' as const,
+        attempts: 1,
+        payload: { ticketId: ticket.id, step: index, note: `"été" \\ n°${index}`, changed: ['status'] },
+      }));
+      await t.realtime.outboxHandler.handleBatch!(events);
+      await waitFor('the 30 events on the hub', () => received.filter((event) => event.payload.ticketId === ticket.id && event.topic === 'ticket.updated').length === 30);
+      const got = received.filter((event) => event.payload.ticketId === ticket.id && event.topic === 'ticket.updated');
+      expect(got.map((event) => event.id)).toEqual(events.map((event) => event.id));
+      expect(got.map((event) => event.payload)).toEqual(events.map((event) => event.payload));
+    } finally {
+      unsubscribe();
+    }
+  });
+
   it('an agent receives event: ticket.created over SSE; a customer of another organisation does not', async () => {
     const listenersBefore = t.realtime.listenerCount();
     const agent = await openStream(agentToken);
