@@ -24,6 +24,24 @@ export async function recordAudit(executor: Executor, entry: AuditEntry): Promis
     .execute();
 }
 
+/** Appends several rows in one statement, in the given order (ids ascend with it). */
+export async function recordAudits(executor: Executor, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await executor
+    .insertInto('audit_events')
+    .values(
+      entries.map((entry) => ({
+        subject_type: entry.subjectType,
+        subject_id: entry.subjectId,
+        ticket_id: entry.ticketId ?? null,
+        actor_id: entry.actorId,
+        action: entry.action,
+        changes: JSON.stringify(entry.changes ?? {}),
+      })),
+    )
+    .execute();
+}
+
 /** Before/after pairs for the fields that really changed. */
 export function diffFields<T extends Record<string, unknown>>(before: T, after: Partial<T>): Record<string, { before: unknown; after: unknown }> {
   const changes: Record<string, { before: unknown; after: unknown }> = {};

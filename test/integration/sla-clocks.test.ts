@@ -41,6 +41,21 @@ describe('SLA clocks on cases, driven by the outbox', () => {
     expect(applied).toEqual([{ action: 'sla.policy-applied', changes: expect.objectContaining({ plan: 'premium', planId: PREMIUM_PLAN_ID, organizationId: premium.organization.id, calendar: '24/7' }) }]);
   });
 
+  it('cases of two organisations handled in one outbox pass each get their own organisation\'s plan and one policy-applied row', async () => {
+    const standard = await w.customer('standard');
+    const cases = [];
+    for (const customer of [premium, standard, premium, standard]) cases.push({ ticket: await w.openCase(customer.contact), customer });
+    await w.drain();
+    for (const { ticket, customer } of cases) {
+      const planId = customer === premium ? PREMIUM_PLAN_ID : STANDARD_PLAN_ID;
+      const row = await w.db.selectFrom('tickets').select('plan_id').where('id', '=', ticket.id).executeTakeFirstOrThrow();
+      expect(row.plan_id).toBe(planId);
+      const applied = await w.db.selectFrom('audit_events').select(['action', 'changes']).where('ticket_id', '=', ticket.id).where('action', 'like', 'sla.%').execute();
+      expect(applied).toEqual([{ action: 'sla.policy-applied', changes: expect.objectContaining({ planId, organizationId: customer.organization.id, reason: 'case opened' }) }]);
+      expect(await w.clocksOf(ticket.id)).toHaveLength(2);
+    }
+  });
+
   it('recomputing is idempotent: the same history at the same moment writes nothing and records nothing', async () => {
     const ticket = await w.openCase(premium.contact);
     await w.drain();

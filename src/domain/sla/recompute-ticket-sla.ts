@@ -13,11 +13,11 @@
  * use cases that change it run one after the other, so the last writer saw the latest history.
  */
 import type { Db, Executor, Tx } from '../../platform/db/database.ts';
-import { recordAudit } from '../../platform/audit.ts';
+import { recordAudits, type AuditEntry } from '../../platform/audit.ts';
 import { resolveSlaPolicy } from '../plans/index.ts';
 import { createPolicyCache, type PolicyCache } from './clock-policy.ts';
 import { computeClocks } from './compute-clocks.ts';
-import { loadCaseBatch, setCasePlan, type CaseHistory, type SlaCaseCore } from './sla-history.repo.ts';
+import { loadCaseBatch, setCasePlans, type CaseHistory, type SlaCaseCore } from './sla-history.repo.ts';
 import { deleteClocks, isUnchanged, writeClocks, type ClockRecord, type ClockWrite, type StoredClock } from './sla.repo.ts';
 import type { SlaClock } from './sla.types.ts';
 
@@ -55,17 +55,24 @@ export function historyNow(history: CaseHistory<SlaCaseCore>, now: Date): Date {
 /** Policies resolved for an organisation on a date, shared by the cases of one batch (same transaction, same answer). */
 type ResolvedPolicies = Map<string, ReturnType<typeof resolveSlaPolicy>>;
 
-/** The plan the case runs under, applying or re-resolving it (and recording that) when needed. */
-async function applyPolicy(tx: Executor, history: CaseHistory<SlaCaseCore>, policies: PolicyCache, now: Date, resolvedPolicies: ResolvedPolicies): Promise<string | null> {
+/** The plan changes and audit rows a batch's policy decisions call for, written together after the loop. */
+type PolicyWrites = { plans: Array<{ ticketId: string; planId: string | null }>; audits: AuditEntry[] };
+
+/**
+ * The plan the case runs under, applying or re-resolving it (and recording that) when needed. The
+ * writes go to `writes`: the caller stores them for the whole batch in two statements (one per case
+ * each, with a round trip per statement, was most of the outbox's work for a new case on a plan).
+ */
+async function applyPolicy(tx: Executor, history: CaseHistory<SlaCaseCore>, policies: PolicyCache, now: Date, resolvedPolicies: ResolvedPolicies, writes: PolicyWrites): Promise<string | null> {
   const { ticket, appliedPolicy } = history;
   const organizationChanged = appliedPolicy !== null && appliedPolicy.organizationId !== ticket.organizationId;
   const audit = (action: string, changes: Record<string, unknown>) =>
-    recordAudit(tx, { subjectType: 'ticket', subjectId: ticket.id, ticketId: ticket.id, actorId: null, action, changes: { ...changes, organizationId: ticket.organizationId } });
+    writes.audits.push({ subjectType: 'ticket', subjectId: ticket.id, ticketId: ticket.id, actorId: null, action, changes: { ...changes, organizationId: ticket.organizationId } });
   if (ticket.planId && !organizationChanged) {
     if (!appliedPolicy) {
       // Set elsewhere (an import, a future plan override): adopt it so an organisation change is noticed later.
       const policy = await policies.get(tx, ticket.planId);
-      await audit('sla.policy-applied', { plan: policy?.planCode ?? null, planId: ticket.planId, calendar: policy?.clock.calendarName ?? null, reason: 'plan already set on the case' });
+      audit('sla.policy-applied', { plan: policy?.planCode ?? null, planId: ticket.planId, calendar: policy?.clock.calendarName ?? null, reason: 'plan already set on the case' });
     }
     return ticket.planId;
   }
@@ -77,10 +84,10 @@ async function applyPolicy(tx: Executor, history: CaseHistory<SlaCaseCore>, poli
   const resolved = await resolving;
   const planId = resolved?.plan.id ?? null;
   if (planId === ticket.planId && !organizationChanged) return planId;
-  await setCasePlan(tx, ticket.id, planId);
+  writes.plans.push({ ticketId: ticket.id, planId });
   const changes = { plan: resolved?.plan.code ?? null, planId, calendar: resolved?.calendar.name ?? null };
-  if (organizationChanged) await audit('sla.policy-changed', { ...changes, previousPlanId: ticket.planId, reason: 'organization changed' });
-  else await audit('sla.policy-applied', { ...changes, reason: 'case opened' });
+  if (organizationChanged) audit('sla.policy-changed', { ...changes, previousPlanId: ticket.planId, reason: 'organization changed' });
+  else audit('sla.policy-applied', { ...changes, reason: 'case opened' });
   ticket.planId = planId;
   return planId;
 }
@@ -93,8 +100,9 @@ export type RecomputePhases = { load: number; compute: number; write: number };
  * fixed number of statements whatever the batch size: lock the case rows and read them, read
  * their histories and their stored clocks (one statement), compute in process, then one
  * set-based update of the stored clocks that changed (compared in process first: unchanged rows are
- * not even sent) (plus an insert for new clocks and a delete
- * for clocks the case no longer has, when there are any).
+ * not even sent) (plus an insert for new clocks and a delete for clocks the case no longer has,
+ * and for cases whose plan was applied or changed, one update of their plans and one insert of
+ * their audit rows, when there are any).
  */
 export async function recomputeCaseBatch(
   tx: Tx,
@@ -112,6 +120,7 @@ export async function recomputeCaseBatch(
   const { histories, stored } = await loadCaseBatch(tx, ticketIds);
   spent('load');
   const resolvedPolicies: ResolvedPolicies = new Map();
+  const policyWrites: PolicyWrites = { plans: [], audits: [] };
   const writes: ClockWrite[] = [];
   let clocks = 0;
   const kept = new Set<StoredClock>();
@@ -120,7 +129,7 @@ export async function recomputeCaseBatch(
     // The usual case (plan applied, organisation unchanged, policy loaded) awaits nothing.
     const { ticket, appliedPolicy } = history;
     const isSettled = ticket.planId !== null && appliedPolicy !== null && appliedPolicy.organizationId === ticket.organizationId;
-    const planId = isSettled ? ticket.planId : await applyPolicy(tx, history, policies, now, resolvedPolicies);
+    const planId = isSettled ? ticket.planId : await applyPolicy(tx, history, policies, now, resolvedPolicies, policyWrites);
     const cached = planId ? policies.loaded(planId) : undefined;
     const policy = cached === null ? await policies.get(tx, planId!) : cached;
     if (!policy) continue;
@@ -145,6 +154,8 @@ export async function recomputeCaseBatch(
   const stale: string[] = [];
   for (const clocks of stored.values()) for (const clock of clocks) if (!kept.has(clock)) stale.push(clock.id);
   spent('compute');
+  await setCasePlans(tx, policyWrites.plans);
+  await recordAudits(tx, policyWrites.audits);
   const removed = await deleteClocks(tx, stale);
   const written = await writeClocks(tx, writes);
   spent('write');

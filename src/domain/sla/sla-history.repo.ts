@@ -164,6 +164,12 @@ export async function lockCases(executor: Executor, ticketIds: readonly string[]
   await executor.selectFrom('tickets').select('id').where(sql<boolean>`id = any(${uuidArray([...ticketIds])})`).orderBy('id').forNoKeyUpdate().execute();
 }
 
-export async function setCasePlan(executor: Executor, ticketId: string, planId: string | null): Promise<void> {
-  await executor.updateTable('tickets').set({ plan_id: planId }).where('id', '=', ticketId).execute();
+/** Sets the plan of several cases in one statement. */
+export async function setCasePlans(executor: Executor, changes: ReadonlyArray<{ ticketId: string; planId: string | null }>): Promise<void> {
+  if (changes.length === 0) return;
+  const rows = JSON.stringify(changes.map((change) => ({ id: change.ticketId, plan_id: change.planId })));
+  await sql`
+    update tickets set plan_id = c.plan_id
+    from jsonb_to_recordset(${rows}::jsonb) as c(id uuid, plan_id uuid)
+    where tickets.id = c.id`.execute(executor);
 }
