@@ -12,8 +12,8 @@ export { queueSql } from '../test/support/queue-sql.ts';
 
 /**
  * One real Casebook server (HTTP on a free loopback port, in this process) over PostgreSQL or an
- * embedded PGlite in a temp dir, with one organisation, one agent holding an API token and one
- * contact, all created through the domain use cases.
+ * embedded PGlite in a temp dir, with two organisations (the second on the Standard plan), one agent
+ * holding an API token and a contact in each organisation, all created through the domain use cases.
  */
 export type Casebook = {
   engine: 'postgres' | 'pglite';
@@ -22,6 +22,8 @@ export type Casebook = {
   agentId: string;
   contactId: string;
   organizationId: string;
+  /** A contact of a second organisation, on the Standard plan (its cases get SLA clocks). */
+  plannedContactId: string;
   database: Database;
   /** The built-in SMTP listener's port, when started with CASEBOOK_SMTP_LISTEN in `env`. */
   smtpPort: number | undefined;
@@ -64,6 +66,13 @@ export async function startCasebook(options: { databaseUrl?: string; env?: Recor
       roles: ['customer'],
       organizationId: organization.id,
     });
+    const plannedOrganization = await createOrganization(db, SYSTEM_ACTOR, { name: `Bench customer on a plan ${suffix}`, planCode: 'standard' });
+    const plannedContact = await createUser(db, SYSTEM_ACTOR, {
+      email: `bench-planned-${suffix}@customer.test`,
+      name: 'Bench Planned Contact',
+      roles: ['customer'],
+      organizationId: plannedOrganization.id,
+    });
     const { token } = await createApiToken(db, SYSTEM_ACTOR, agent.email, 'bench');
     return {
       engine: runtime.database.engine,
@@ -72,6 +81,7 @@ export async function startCasebook(options: { databaseUrl?: string; env?: Recor
       agentId: agent.id,
       contactId: contact.id,
       organizationId: organization.id,
+      plannedContactId: plannedContact.id,
       database: runtime.database,
       smtpPort: server.smtp?.port,
       wakeOutbox: () => server.processor.wake(),

@@ -33,6 +33,15 @@ export function composeReading(results: Results): string {
           `${f0(pg8.outboxBacklog)} events were still waiting at the end of the phase and took ${f1(pg8.outboxDrainSeconds)} s to drain, so the accepted rate is not sustainable for long.`,
       );
     }
+    const planned = postgres?.writes.find((phase) => phase.variant);
+    if (planned) {
+      const behind = planned.outboxBacklog > 0 && planned.outboxHandledPerSecond < 0.9 * planned.load.perSecond;
+      parts.push(
+        `For a customer on the Standard plan (plan applied and SLA clocks started by the outbox handlers), it opened ${f0(planned.load.perSecond)} cases/s at concurrency 8 ` +
+          `(${((planned.load.perSecond / raw8.tps) * 100).toFixed(0)} % of raw); the outbox handled ${f0(planned.outboxHandledPerSecond)} events/s meanwhile` +
+          (behind ? ` and fell behind: ${f0(planned.outboxBacklog)} events waited at the end (${f1(planned.outboxDrainSeconds)} s to drain).` : ' and kept up.'),
+      );
+    }
     const other = pg8.cpu.otherSeconds / pg8.cpu.wallSeconds;
     if (other >= 0.3) parts.push(`Other processes used ${other.toFixed(1)} of the ${results.machine.cores} cores during that phase, so these figures are depressed by noise.`);
     else if (pg8.cpu.machineBusy >= 0.85) parts.push(`The cores were ${(pg8.cpu.machineBusy * 100).toFixed(0)} % busy: the figure is bounded by CPU shared between Node, PostgreSQL and the load generator, not by the disk.`);

@@ -5,8 +5,17 @@ import type { LoadResult } from './load.ts';
 import type { PgbenchResult } from './pgbench.ts';
 import type { CpuDelta, MachineInfo } from './system.ts';
 
+/** The variant name of the creation phase whose requester's organisation is on the Standard plan. */
+export const PLAN_VARIANT = 'Standard plan, SLA clocks';
+
+function phaseName(phase: WritePhase): string {
+  return phase.variant ? `${phase.concurrency} (${phase.variant})` : String(phase.concurrency);
+}
+
 export type WritePhase = {
   concurrency: number;
+  /** Set for a phase other than the plain one at that concurrency (e.g. the requester's organisation is on a plan). */
+  variant?: string;
   load: LoadResult;
   cpu: CpuDelta;
   /** Database statements (round trips) per case created, outbox processing included. */
@@ -88,13 +97,16 @@ export function renderMarkdown(results: Results): string {
     for (const phase of engine.writes) {
       const raw = engine.engine === 'postgres' ? rawFor(results, phase.concurrency) : undefined;
       out.push(
-        `| ${engine.label} | ${phase.concurrency} | **${n0(phase.load.perSecond)}** | ${n2(phase.load.p50)} | ${n2(phase.load.p99)} | ${phase.load.errors} | ` +
+        `| ${engine.label} | ${phaseName(phase)} | **${n0(phase.load.perSecond)}** | ${n2(phase.load.p50)} | ${n2(phase.load.p99)} | ${phase.load.errors} | ` +
           `${raw ? n0(raw.tps) : '–'} | ${raw ? `${n2(raw.p50)} / ${n2(raw.p99)}` : '–'} | ${raw ? `**${pct(phase.load.perSecond / raw.tps)}**` : '–'} |`,
       );
     }
   }
   out.push('');
-  out.push('Target: at concurrency 8 on PostgreSQL, cases/s ≥ 25 % of raw one-row INSERT transactions/s.', '');
+  out.push('Target: at concurrency 8 on PostgreSQL, cases/s ≥ 25 % of raw one-row INSERT transactions/s (the plain row: a customer organisation without a support plan).', '');
+  if (results.engines.some((engine) => engine.writes.some((phase) => phase.variant))) {
+    out.push(`The row "${PLAN_VARIANT}" creates the same cases for a contact of an organisation on the Standard plan: each case then also gets its plan applied (a plan update and an audit row) and its SLA clocks started (business hours, America/Toronto) by the outbox handlers during the phase.`, '');
+  }
   out.push('Cost per case created (the outbox processor\'s work included) and machine load during each phase:', '');
   out.push('| engine | concurrency | DB statements/case | write transactions/case | WAL bytes/case | server CPU ms/case | PostgreSQL CPU ms/case | cores busy | other jobs (cores) | load generator µs/req, ELU | outbox events handled/s | outbox backlog at end (drained in s) |');
   out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
@@ -102,7 +114,7 @@ export function renderMarkdown(results: Results): string {
     for (const phase of engine.writes) {
       const completed = phase.load.requests || Number.NaN;
       out.push(
-        `| ${engine.label} | ${phase.concurrency} | ${n1(phase.statementsPerCase)} | ${n2(phase.writeTransactionsPerCase)} | ` +
+        `| ${engine.label} | ${phaseName(phase)} | ${n1(phase.statementsPerCase)} | ${n2(phase.writeTransactionsPerCase)} | ` +
           `${phase.walBytesPerCase === null ? '–' : n0(phase.walBytesPerCase)} | ${n2(serverCpuMs(phase.load, phase.cpu))}${engine.engine === 'pglite' ? ' (database included)' : ''} | ` +
           `${engine.engine === 'postgres' ? n2((phase.cpu.postgresSeconds * 1000) / completed) : '–'} | ${pct(phase.cpu.machineBusy)} | ${n2(phase.cpu.otherSeconds / phase.cpu.wallSeconds)} | ` +
           `${n0(phase.load.clientCpuUsPerRequest)} µs, ${pct(phase.load.clientElu)} | ${n0(phase.outboxHandledPerSecond)} | ${n0(phase.outboxBacklog)} (${n1(phase.outboxDrainSeconds)} s) |`,

@@ -11,7 +11,7 @@ import { calibrate, databaseCounters, drainOutbox, statementCounter, type Counte
 import { runLoad, type LoadSpec } from './load.ts';
 import { prepareRawTable, runPgbench, type PgbenchOptions } from './pgbench.ts';
 import { composeReading } from './reading.ts';
-import { renderMarkdown, type EngineResults, type RawPhase, type ReadPhase, type Results, type WritePhase } from './report.ts';
+import { PLAN_VARIANT, renderMarkdown, type EngineResults, type RawPhase, type ReadPhase, type Results, type WritePhase } from './report.ts';
 import { createShapes } from './shapes.ts';
 import { machineInfo, progressBar, trackCpu, waitForQuiet } from './system.ts';
 
@@ -68,7 +68,7 @@ const BODIES = ['P3', 'P2', 'P3', 'P4'].map((priority, index) =>
   JSON.stringify({ subject: `Bench case ${index}: export to CSV times out`, body: 'Since this morning the nightly export fails after 30 s. Steps: open Reports, export. Thanks!', priority }),
 );
 
-async function writePhase(app: Casebook, concurrency: number, postgresPort: number | undefined): Promise<WritePhase> {
+async function writePhase(app: Casebook, concurrency: number, postgresPort: number | undefined, options: { requesterId?: string; variant?: string } = {}): Promise<WritePhase> {
   const counter = statementCounter(app.database);
   try {
     let cpu: ReturnType<typeof trackCpu> | undefined;
@@ -79,7 +79,7 @@ async function writePhase(app: Casebook, concurrency: number, postgresPort: numb
       method: 'POST',
       path: '/api/v1/tickets',
       headers: { authorization: `Bearer ${app.token}` },
-      bodies: BODIES.map((body) => body.replace('{', `{"requesterId":"${app.contactId}",`)),
+      bodies: BODIES.map((body) => body.replace('{', `{"requesterId":"${options.requesterId ?? app.contactId}",`)),
       concurrency,
       seconds,
       warmupSeconds: 2,
@@ -97,6 +97,7 @@ async function writePhase(app: Casebook, concurrency: number, postgresPort: numb
     const cases = Math.max(1, load.requests + load.errors);
     const outbox = await drainOutbox(app.database);
     return {
+      ...(options.variant && { variant: options.variant }),
       outboxHandledPerSecond: (after.handled - before.handled) / seconds,
       outboxBacklog: outbox.backlog,
       outboxDrainSeconds: outbox.seconds,
@@ -158,7 +159,14 @@ async function benchEngine(label: string, server: PostgresServer | undefined, re
         await quiet(port);
         const phase = await writePhase(app, concurrency, port);
         result.writes.push(phase);
-        log(`${label}: c${concurrency} ${phase.load.perSecond.toFixed(0)} cases/s, p50 ${phase.load.p50.toFixed(2)} ms, p99 ${phase.load.p99.toFixed(2)} ms, ${phase.load.errors} errors`);
+        log(`${label}: c${concurrency} ${phase.load.perSecond.toFixed(0)} cases/s, p50 ${phase.load.p50.toFixed(2)} ms, p99 ${phase.load.p99.toFixed(2)} ms, ${phase.load.errors} errors`);      }
+      if (server) {
+        // The same creations for a customer on a plan: the SLA handler applies the plan and starts clocks.
+        log(`${label}: POST /api/v1/tickets at concurrency 8 for ${seconds} s, requester's organisation on the Standard plan`);
+        await quiet(port);
+        const phase = await writePhase(app, 8, port, { requesterId: app.plannedContactId, variant: PLAN_VARIANT });
+        result.writes.push(phase);
+        log(`${label}: c8 on a plan ${phase.load.perSecond.toFixed(0)} cases/s, p99 ${phase.load.p99.toFixed(2)} ms, outbox ${phase.outboxHandledPerSecond.toFixed(0)} events/s, backlog ${phase.outboxBacklog}`);
       }
       log(`${label}: calibrating the cost of one case (25 cases, one at a time)`);
       result.calibration = await calibrate(app, BODIES[0]!.replace('{', `{"requesterId":"${app.contactId}",`));
