@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../src/domain/identity/index.ts';
+import { putContract, resolveSlaPolicy } from '../../src/domain/plans/index.ts';
 import { recomputeTicketSla } from '../../src/domain/sla/index.ts';
 import { call, createTestApp, type TestApp } from '../support/test-app.ts';
 import { PREMIUM_PLAN_ID, STANDARD_PLAN_ID, slaWorld, type SlaWorld } from './sla-world.ts';
@@ -53,6 +55,37 @@ describe('SLA clocks on cases, driven by the outbox', () => {
       const applied = await w.db.selectFrom('audit_events').select(['action', 'changes']).where('ticket_id', '=', ticket.id).where('action', 'like', 'sla.%').execute();
       expect(applied).toEqual([{ action: 'sla.policy-applied', changes: expect.objectContaining({ planId, organizationId: customer.organization.id, reason: 'case opened' }) }]);
       expect(await w.clocksOf(ticket.id)).toHaveLength(2);
+    }
+  });
+
+  it('the case is written with the plan in force, the rule of resolveSlaPolicy: a contract in force wins over the plan reference, an expired one does not', async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const underContract = await w.customer('standard');
+    const expired = await w.customer('standard');
+    const none = await w.customer(null);
+    await putContract(w.db, SYSTEM_ACTOR, underContract.organization.id, { planId: PREMIUM_PLAN_ID, startsOn: day(-30), endsOn: day(30) });
+    await putContract(w.db, SYSTEM_ACTOR, expired.organization.id, { planId: PREMIUM_PLAN_ID, startsOn: day(-60), endsOn: day(-1) });
+    // putContract also moves the plan reference; put it back, so that the two rules disagree.
+    await w.db.updateTable('organizations').set({ plan_code: 'standard' }).where('id', 'in', [underContract.organization.id, expired.organization.id]).execute();
+    const expectations = [
+      { customer: underContract, planId: PREMIUM_PLAN_ID },
+      { customer: expired, planId: STANDARD_PLAN_ID },
+      { customer: none, planId: null },
+    ];
+    const opened: string[] = [];
+    for (const { customer, planId } of expectations) {
+      const ticket = (await call(t.app, customer.token, 'POST', '/api/v1/tickets', { subject: 'Which plan?' })).json();
+      opened.push(ticket.id);
+      // Before any outbox pass, the row carries the plan, and it is the one resolveSlaPolicy names.
+      expect((await w.db.selectFrom('tickets').select('plan_id').where('id', '=', ticket.id).executeTakeFirstOrThrow()).plan_id).toBe(planId);
+      expect((await resolveSlaPolicy(w.db, customer.organization.id, new Date(ticket.createdAt)))?.plan.id ?? null).toBe(planId);
+    }
+    await w.drain();
+    for (const [index, { customer, planId }] of expectations.entries()) {
+      const sla = await w.db.selectFrom('audit_events').select(['action', 'changes']).where('ticket_id', '=', opened[index]!).where('action', 'like', 'sla.%').execute();
+      if (planId) expect(sla).toEqual([{ action: 'sla.policy-applied', changes: expect.objectContaining({ planId, organizationId: customer.organization.id, reason: 'case opened' }) }]);
+      else expect(sla).toEqual([]);
+      expect(await w.clocksOf(opened[index]!)).toHaveLength(planId ? 2 : 0);
     }
   });
 

@@ -1,9 +1,10 @@
 /**
  * Recomputes the SLA clocks of cases from their history and stores them.
  *
- * Policy: the case's plan (tickets.plan_id) once applied; before that, the plan resolved for the
- * organisation at the case's creation, which is then set on the case with an audit row
- * `sla.policy-applied`. When the organisation of a case changes, the policy is resolved again for
+ * Policy: the case's plan (tickets.plan_id). The case insert sets the plan in force for its
+ * organisation (casebook_plan_in_force, the rule of resolveSlaPolicy); the first recomputation
+ * records it with an audit row `sla.policy-applied`. A case opened without a plan gets the plan
+ * resolved for the organisation at the case's creation, if any, set then with the same audit row. When the organisation of a case changes, the policy is resolved again for
  * the new organisation (at the time of the change) and recorded as `sla.policy-changed`. Cases of
  * organisations without a plan have no clocks.
  *
@@ -68,20 +69,24 @@ async function applyPolicy(tx: Executor, history: CaseHistory<SlaCaseCore>, poli
   const organizationChanged = appliedPolicy !== null && appliedPolicy.organizationId !== ticket.organizationId;
   const audit = (action: string, changes: Record<string, unknown>) =>
     writes.audits.push({ subjectType: 'ticket', subjectId: ticket.id, ticketId: ticket.id, actorId: null, action, changes: { ...changes, organizationId: ticket.organizationId } });
+  // resolveSlaPolicy looks at the contract in force on that date: one lookup per organisation and day per batch.
+  const resolve = (at: Date) => {
+    const key = `${ticket.organizationId}|${at.toISOString().slice(0, 10)}`;
+    let resolving = resolvedPolicies.get(key);
+    if (!resolving) resolvedPolicies.set(key, (resolving = resolveSlaPolicy(tx, ticket.organizationId, at)));
+    return resolving;
+  };
   if (ticket.planId && !organizationChanged) {
     if (!appliedPolicy) {
-      // Set elsewhere (an import, a future plan override): adopt it so an organisation change is noticed later.
+      // Usually the plan the case insert found in force (casebook_plan_in_force, the same rule); else set
+      // elsewhere (an import, a plan override): adopted either way, so an organisation change is noticed later.
       const policy = await policies.get(tx, ticket.planId);
-      audit('sla.policy-applied', { plan: policy?.planCode ?? null, planId: ticket.planId, calendar: policy?.clock.calendarName ?? null, reason: 'plan already set on the case' });
+      const opened = (await resolve(ticket.createdAt))?.plan.id === ticket.planId;
+      audit('sla.policy-applied', { plan: policy?.planCode ?? null, planId: ticket.planId, calendar: policy?.clock.calendarName ?? null, reason: opened ? 'case opened' : 'plan already set on the case' });
     }
     return ticket.planId;
   }
-  const at = organizationChanged ? now : ticket.createdAt;
-  // resolveSlaPolicy looks at the contract in force on that date: one lookup per organisation and day per batch.
-  const key = `${ticket.organizationId}|${at.toISOString().slice(0, 10)}`;
-  let resolving = resolvedPolicies.get(key);
-  if (!resolving) resolvedPolicies.set(key, (resolving = resolveSlaPolicy(tx, ticket.organizationId, at)));
-  const resolved = await resolving;
+  const resolved = await resolve(organizationChanged ? now : ticket.createdAt);
   const planId = resolved?.plan.id ?? null;
   if (planId === ticket.planId && !organizationChanged) return planId;
   writes.plans.push({ ticketId: ticket.id, planId });

@@ -152,11 +152,13 @@ export async function insertNewCases(executor: Executor, cases: readonly NewCase
         ${options.allOrNothing ? sql`and not exists (select from checked where refused is not null)` : sql``}
     ), created as (
       insert into tickets (id, subject, requester_id, organization_id, product, priority, severity, status, assignee_id, team_id,
-                           support_line, tags, channel, environment_version)
+                           support_line, tags, channel, environment_version, plan_id)
       select id, subject, requester_id, org, product, priority, severity, status, assignee_id, team_id, support_line,
              coalesce(tags, '{}'), channel,
              -- the accounts context's profile versions: latest of the organisation (null when it has none)
-             (select max(version) from environment_profiles e where e.organization_id = accepted.org)
+             (select max(version) from environment_profiles e where e.organization_id = accepted.org),
+             -- the plans context's plan in force today (UTC), as resolveSlaPolicy decides (migration 0017)
+             casebook_plan_in_force(accepted.org, (now() at time zone 'UTC')::date)
       from accepted order by ord
       returning *
     ), first_messages as (
