@@ -11,17 +11,7 @@ export type AuditEntry = {
 
 /** Appends one row to the audit timeline, in the caller's transaction. The table is append-only. */
 export async function recordAudit(executor: Executor, entry: AuditEntry): Promise<void> {
-  await executor
-    .insertInto('audit_events')
-    .values({
-      subject_type: entry.subjectType,
-      subject_id: entry.subjectId,
-      ticket_id: entry.ticketId ?? null,
-      actor_id: entry.actorId,
-      action: entry.action,
-      changes: JSON.stringify(entry.changes ?? {}),
-    })
-    .execute();
+  await recordAudits(executor, [entry]);
 }
 
 /** Appends several rows in one statement, in the given order (ids ascend with it). */
