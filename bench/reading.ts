@@ -37,7 +37,7 @@ export function composeReading(results: Results): string {
     if (planned) {
       const behind = planned.outboxBacklog > 0 && planned.outboxHandledPerSecond < 0.9 * planned.load.perSecond;
       parts.push(
-        `For a customer on the Standard plan (plan applied and SLA clocks started by the outbox handlers), it opened ${f0(planned.load.perSecond)} cases/s at concurrency 8 ` +
+        `For a customer on the Standard plan (the plan recorded and SLA clocks started by the outbox handlers), it opened ${f0(planned.load.perSecond)} cases/s at concurrency 8 ` +
           `(${((planned.load.perSecond / raw8.tps) * 100).toFixed(0)} % of raw); the outbox handled ${f0(planned.outboxHandledPerSecond)} events/s meanwhile` +
           (behind ? ` and fell behind: ${f0(planned.outboxBacklog)} events waited at the end (${f1(planned.outboxDrainSeconds)} s to drain).` : ' and kept up.'),
       );

@@ -105,7 +105,7 @@ export function renderMarkdown(results: Results): string {
   out.push('');
   out.push('Target: at concurrency 8 on PostgreSQL, cases/s ≥ 25 % of raw one-row INSERT transactions/s (the plain row: a customer organisation without a support plan).', '');
   if (results.engines.some((engine) => engine.writes.some((phase) => phase.variant))) {
-    out.push(`The row "${PLAN_VARIANT}" creates the same cases for a contact of an organisation on the Standard plan: each case then also gets its plan applied (a plan update and an audit row) and its SLA clocks started (business hours, America/Toronto) by the outbox handlers during the phase.`, '');
+    out.push(`The row "${PLAN_VARIANT}" creates the same cases for a contact of an organisation on the Standard plan: each case is written with its plan and then gets the plan recorded on its timeline (an audit row) and its SLA clocks started (business hours, America/Toronto) by the outbox handlers during the phase.`, '');
   }
   out.push('Cost per case created (the outbox processor\'s work included) and machine load during each phase:', '');
   out.push('| engine | concurrency | DB statements/case | write transactions/case | WAL bytes/case | server CPU ms/case | PostgreSQL CPU ms/case | cores busy | other jobs (cores) | load generator µs/req, ELU | outbox events handled/s | outbox backlog at end (drained in s) |');
