@@ -159,9 +159,10 @@ async function benchEngine(label: string, server: PostgresServer | undefined, re
         await quiet(port);
         const phase = await writePhase(app, concurrency, port);
         result.writes.push(phase);
-        log(`${label}: c${concurrency} ${phase.load.perSecond.toFixed(0)} cases/s, p50 ${phase.load.p50.toFixed(2)} ms, p99 ${phase.load.p99.toFixed(2)} ms, ${phase.load.errors} errors`);      }
+        log(`${label}: c${concurrency} ${phase.load.perSecond.toFixed(0)} cases/s, p50 ${phase.load.p50.toFixed(2)} ms, p99 ${phase.load.p99.toFixed(2)} ms, ${phase.load.errors} errors`);
+      }
       if (server) {
-        // The same creations for a customer on a plan: the SLA handler applies the plan and starts clocks.
+        // The same creations for a customer on a plan: each case is written with its plan, the SLA handler records it and starts its clocks.
         log(`${label}: POST /api/v1/tickets at concurrency 8 for ${seconds} s, requester's organisation on the Standard plan`);
         await quiet(port);
         const phase = await writePhase(app, 8, port, { requesterId: app.plannedContactId, variant: PLAN_VARIANT });
