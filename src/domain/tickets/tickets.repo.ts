@@ -157,7 +157,7 @@ export async function insertNewCases(executor: Executor, cases: readonly NewCase
              coalesce(tags, '{}'), channel,
              -- the accounts context's profile versions: latest of the organisation (null when it has none)
              (select max(version) from environment_profiles e where e.organization_id = accepted.org),
-             -- the plans context's plan in force today (UTC), as resolveSlaPolicy decides (migration 0017)
+             -- the plans context's plan in force today (UTC), as resolveSlaPolicy decides (migrations 0017, 0018)
              casebook_plan_in_force(accepted.org, (now() at time zone 'UTC')::date)
       from accepted order by ord
       returning *
