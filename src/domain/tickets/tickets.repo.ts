@@ -158,8 +158,9 @@ export async function insertNewCases(executor: Executor, cases: readonly NewCase
              -- the accounts context's profile versions: latest of the organisation (null when it has none)
              (select max(version) from environment_profiles e where e.organization_id = accepted.org),
              -- the plans context's plan in force today (UTC), as resolveSlaPolicy decides (migrations 0017, 0018)
-             casebook_plan_in_force(accepted.org, (now() at time zone 'UTC')::date)
-      from accepted order by ord
+             plan_in_force.plan_id
+      from accepted left join lateral casebook_plan_in_force(accepted.org, (now() at time zone 'UTC')::date) plan_in_force on true
+      order by ord
       returning *
     ), first_messages as (
       insert into messages (id, ticket_id, author_id, body, is_internal, channel, quoted_body, body_html, inbound_mail_id)
