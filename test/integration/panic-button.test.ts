@@ -72,6 +72,8 @@ describe('panic button', () => {
     expect(ticket).toMatchObject({ subject: 'PANIC: Production is down', priority: 'P1', isPanic: true, channel: 'portal', status: 'new', requesterId: premiumContact.id, organizationId: premium.id });
     expect(panicEvent).toMatchObject({ organizationId: premium.id, ticketId: ticket.id, ticketNumber: ticket.number, pressedBy: { id: premiumContact.id, email: premiumContact.email } });
     expect(quota).toMatchObject({ entitled: true, quota: null, used: 1, remaining: null, planCode: 'premium' });
+    // Opened like any case: written with the plan in force (the SLA clocks' plan) before any outbox pass.
+    expect(ticket.planId).toBe(plans['premium']!.id);
 
     const rows = await panicNotifications(panicEvent.id);
     const inApp = rows.filter((row) => row.channel === 'in-app').map((row) => row.user_id);
@@ -97,6 +99,9 @@ describe('panic button', () => {
     const stored = (await call(t.app, agentToken, 'GET', `/api/v1/tickets/${ticket.id}`)).json();
     expect(stored).toMatchObject({ priority: 'P1', isPanic: true });
     const timeline = (await call(t.app, agentToken, 'GET', `/api/v1/tickets/${ticket.id}/timeline`)).json().items;
+    expect(timeline.filter((item: { action: string }) => item.action === 'ticket.created')).toEqual([
+      expect.objectContaining({ actorId: premiumContact.id, changes: expect.objectContaining({ priority: 'P1', status: 'new', channel: 'portal', isPanic: true }) }),
+    ]);
     const entry = timeline.find((item: { action: string }) => item.action === 'ticket.panic');
     expect(entry).toMatchObject({ actorId: premiumContact.id, changes: { panicEventId: panicEvent.id, pressedBy: { id: premiumContact.id, name: premiumContact.name }, isNewCase: true } });
     const messages = (await call(t.app, agentToken, 'GET', `/api/v1/tickets/${ticket.id}/messages`)).json().items;

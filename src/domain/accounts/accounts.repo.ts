@@ -178,15 +178,6 @@ export async function insertEnvironmentVersion(
   return toProfile(row);
 }
 
-export async function latestEnvironmentVersion(executor: Executor, organizationId: string): Promise<number | null> {
-  const row = await executor
-    .selectFrom('environment_profiles')
-    .select((eb) => eb.fn.max('version').as('version'))
-    .where('organization_id', '=', organizationId)
-    .executeTakeFirst();
-  return row?.version ?? null;
-}
-
 export async function findUnassignedOrganizationId(executor: Executor): Promise<string | undefined> {
   const row = await executor.selectFrom('organizations').select('id').where('is_unassigned', '=', true).executeTakeFirst();
   return row?.id;

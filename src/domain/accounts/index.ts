@@ -5,4 +5,4 @@ export { createOrganization, CreateOrganizationInput } from './create-organizati
 export { updateOrganization, UpdateOrganizationInput } from './update-organization.ts';
 export { getOrganization, listOrganizations, type ListOrganizationsQuery } from './get-organization.ts';
 export { putEnvironment, PutEnvironmentInput, getEnvironment, listEnvironmentHistory } from './update-environment.ts';
-export { findOrganization, findOrganizationPlanCode, latestEnvironmentVersion, findUnassignedOrganizationId, setOrganizationPlanCode } from './accounts.repo.ts';
+export { findOrganization, findOrganizationPlanCode, findUnassignedOrganizationId, setOrganizationPlanCode } from './accounts.repo.ts';

@@ -1,13 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../platform/db/database.ts';
 import { diffFields, recordAudit } from '../../platform/audit.ts';
 import { enqueueEvent } from '../../platform/outbox/outbox.ts';
-import { latestEnvironmentVersion } from '../accounts/index.ts';
 import { isAgent, type Actor } from '../identity/index.ts';
 import { eventPayload } from './create-ticket.ts';
 import { loadVisibleTicket } from './get-ticket.ts';
 import { statusAfterReply } from './ticket-status.ts';
 import { ticketsError } from './tickets.errors.ts';
-import { findUserForTicket, insertMessage, insertTicket, markTicketPanicRow } from './tickets.repo.ts';
+import { insertMessage, insertNewCases, markTicketPanicRow } from './tickets.repo.ts';
 import type { Ticket } from './tickets.types.ts';
 
 export type RaisePanicCaseInput = { ticketId?: string; description: string };
@@ -34,35 +34,31 @@ export async function raisePanicCase(tx: Tx, actor: Actor, input: RaisePanicCase
 }
 
 async function openPanicCase(tx: Tx, actor: Actor, organizationId: string, description: string): Promise<Ticket> {
-  const requester = await findUserForTicket(tx, actor.userId);
-  if (!requester || !requester.isActive) throw ticketsError('TICKET_REQUESTER_INVALID');
-  const created = await insertTicket(tx, {
-    subject: panicSubject(description),
-    requesterId: actor.userId,
-    organizationId,
-    product: null,
-    priority: 'P1',
-    severity: null,
-    status: 'new',
-    assigneeId: null,
-    teamId: null,
-    supportLine: null,
-    tags: [],
-    channel: 'portal',
-    environmentVersion: await latestEnvironmentVersion(tx, organizationId),
-  });
-  const ticket = await markTicketPanicRow(tx, created.id, {});
-  await insertMessage(tx, { ticketId: ticket.id, authorId: actor.userId, body: description, internal: false, channel: 'portal' });
-  await recordAudit(tx, {
-    subjectType: 'ticket',
-    subjectId: ticket.id,
-    ticketId: ticket.id,
-    actorId: actor.userId,
-    action: 'ticket.created',
-    changes: { status: ticket.status, priority: ticket.priority, channel: 'portal', requesterId: actor.userId, assigneeId: null, isPanic: true },
-  });
-  await enqueueEvent(tx, 'ticket.created', eventPayload(ticket, { isPanic: true }));
-  return ticket;
+  // The same insert as every new case (requester checked by it, plan and profile version set with the case).
+  const [result] = await insertNewCases(tx, [
+    {
+      id: randomUUID(),
+      subject: panicSubject(description),
+      requesterId: actor.userId,
+      organizationId,
+      product: null,
+      priority: 'P1',
+      severity: null,
+      status: 'new',
+      assigneeId: null,
+      teamId: null,
+      supportLine: null,
+      tags: [],
+      channel: 'portal',
+      message: { id: randomUUID(), authorId: actor.userId, body: description },
+      actorId: actor.userId,
+      auditChanges: { status: 'new', priority: 'P1', channel: 'portal', requesterId: actor.userId, assigneeId: null, isPanic: true },
+      eventExtra: { isPanic: true },
+      isPanic: true,
+    },
+  ]);
+  if (!result?.ok) throw ticketsError('TICKET_REQUESTER_INVALID');
+  return result.ticket;
 }
 
 async function escalateToPanic(tx: Tx, actor: Actor, ticketId: string, description: string): Promise<Ticket> {

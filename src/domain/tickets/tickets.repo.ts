@@ -35,10 +35,11 @@ function toTicket(row: TicketRow): Ticket {
   };
 }
 
-export type NewTicketRecord = {
+/** One new case as the batched insert takes it: ids are chosen by the caller so results map back. */
+export type NewCaseRecord = {
+  id: string;
   subject: string;
   requesterId: string;
-  organizationId: string;
   product: string | null;
   priority: Priority;
   severity: Severity | null;
@@ -48,35 +49,6 @@ export type NewTicketRecord = {
   supportLine: string | null;
   tags: string[];
   channel: Channel;
-  environmentVersion: number | null;
-};
-
-export async function insertTicket(executor: Executor, record: NewTicketRecord): Promise<Ticket> {
-  const row = await executor
-    .insertInto('tickets')
-    .values({
-      subject: record.subject,
-      requester_id: record.requesterId,
-      organization_id: record.organizationId,
-      product: record.product,
-      priority: record.priority,
-      severity: record.severity,
-      status: record.status,
-      assignee_id: record.assigneeId,
-      team_id: record.teamId,
-      support_line: record.supportLine,
-      tags: record.tags,
-      channel: record.channel,
-      environment_version: record.environmentVersion,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  return toTicket(row);
-}
-
-/** One new case as the batched insert takes it: ids are chosen by the caller so results map back. */
-export type NewCaseRecord = Omit<NewTicketRecord, 'environmentVersion' | 'organizationId'> & {
-  id: string;
   /** Null: the requester's organisation. */
   organizationId: string | null;
   /** The first (public) message, if any. */
@@ -85,6 +57,8 @@ export type NewCaseRecord = Omit<NewTicketRecord, 'environmentVersion' | 'organi
   auditChanges: Record<string, unknown>;
   /** Extra fields of the `ticket.created` event (beside the case's routing fields). */
   eventExtra: Record<string, unknown>;
+  /** A case opened by the panic button (see raisePanicCase). */
+  isPanic?: boolean;
 };
 
 /**
@@ -128,13 +102,14 @@ export async function insertNewCases(executor: Executor, cases: readonly NewCase
     actor_id: item.actorId,
     audit: item.auditChanges,
     extra: item.eventExtra,
+    is_panic: item.isPanic ?? false,
   }));
   const result = await sql<TicketRow & { input_ord: number; refused: CaseRefusal | null }>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
         ord int, id uuid, subject text, requester_id uuid, organization_id uuid, product text, priority text, severity text,
         status text, assignee_id uuid, team_id uuid, support_line text, tags text[], channel text, message_id uuid, author_id uuid,
-        body text, quoted_body text, body_html text, inbound_mail_id uuid, actor_id uuid, audit jsonb, extra jsonb)
+        body text, quoted_body text, body_html text, inbound_mail_id uuid, actor_id uuid, audit jsonb, extra jsonb, is_panic boolean)
     ), checked as (
       select i.*, coalesce(i.organization_id, r.organization_id) as org,
              case
@@ -152,9 +127,9 @@ export async function insertNewCases(executor: Executor, cases: readonly NewCase
         ${options.allOrNothing ? sql`and not exists (select from checked where refused is not null)` : sql``}
     ), created as (
       insert into tickets (id, subject, requester_id, organization_id, product, priority, severity, status, assignee_id, team_id,
-                           support_line, tags, channel, environment_version, plan_id)
+                           support_line, tags, channel, is_panic, environment_version, plan_id)
       select id, subject, requester_id, org, product, priority, severity, status, assignee_id, team_id, support_line,
-             coalesce(tags, '{}'), channel,
+             coalesce(tags, '{}'), channel, is_panic,
              -- the accounts context's profile versions: latest of the organisation (null when it has none)
              (select max(version) from environment_profiles e where e.organization_id = accepted.org),
              -- the plans context's plan in force today (UTC), as resolveSlaPolicy decides (migrations 0017, 0018)
