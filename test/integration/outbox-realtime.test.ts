@@ -150,6 +150,46 @@ describe('the outbox processor', () => {
     expect(await database.db.selectFrom('outbox').select('id').where('processed_at', 'is', null).execute()).toEqual([]);
   });
 
+  it('a long pass lets other work on the process run between slices of events, not after every event', async () => {
+    const database = await freshDatabase();
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    // Other work on the same thread (HTTP requests; with the embedded database, its statements): each turn holds the thread 2 ms.
+    let turns = 0;
+    let running = true;
+    const other = () => {
+      if (!running) return;
+      turns++;
+      busy(2);
+      setImmediate(other);
+    };
+    for (let index = 0; index < 300; index++) await enqueueEvent(database.db, 'ticket.updated', { ticketId: `quick-${index}` });
+    for (let index = 0; index < 40; index++) await enqueueEvent(database.db, 'ticket.updated', { ticketId: `slow-${index}`, slow: true });
+    const turnsAt = new Map<string, number>();
+    const handler = {
+      name: 'probe',
+      topics: '*' as const,
+      handle: async (event: OutboxEvent) => {
+        turnsAt.set(String(event.payload.ticketId), turns);
+        if (event.payload.slow) busy(1);
+      },
+    };
+    other();
+    const processor = startOutboxProcessor(database, [handler], { pollIntervalMs: 10, batchSize: 500 });
+    try {
+      await waitFor('all 340 events', () => turnsAt.size >= 340);
+    } finally {
+      running = false;
+      await processor.stop();
+    }
+    // 300 events whose handling takes no time do not each wait for a turn of the other work (one yield per event did: 299 turns)...
+    expect(turnsAt.get('quick-299')! - turnsAt.get('quick-0')!).toBeLessThan(100);
+    // ...while 40 ms of handling in one pass is cut into slices with the other work running in between.
+    expect(turnsAt.get('slow-39')! - turnsAt.get('slow-0')!).toBeGreaterThanOrEqual(4);
+  });
+
   it('retries a failing handler with exponential backoff, then parks the event as dead after maxAttempts', async () => {
     const database = await freshDatabase();
     await enqueueEvent(database.db, 'ticket.updated', { name: 'always-fails' });

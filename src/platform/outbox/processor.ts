@@ -37,6 +37,17 @@ export type OutboxProcessorOptions = {
  */
 const DEFAULT_BATCH_SIZE = 200;
 
+/**
+ * The per-event handlers of a pass run in slices of about this long; between slices the loop yields
+ * to the event loop, so HTTP requests on the same process keep flowing during a long pass. It used to
+ * yield after every event, even one no handler had work for: with the embedded database, whose
+ * statements hold the thread, each yield let a creation batch run first, and during a burst of
+ * creations at concurrency 8 the outbox handled ~50 events/s against ~320 cases/s (2,700 left
+ * waiting after 15 s). Yielding per slice: ~300 events/s, keeping up, for 6 % fewer cases/s. On
+ * PostgreSQL the same burst made 3–6 % more cases/s (fewer event-loop turns per pass).
+ */
+const YIELD_AFTER_MS = 4;
+
 export type OutboxProcessor = { stop(): Promise<void>; drain(): Promise<number>; wake(): void };
 
 /**
@@ -147,10 +158,14 @@ export function startOutboxProcessor(database: Database, handlers: EventHandler[
     const succeeded: string[] = [];
     let next = 0;
     const worker = async () => {
+      let sliceStart = performance.now();
       while (next < queues.length) {
         for (const event of queues[next++]!) {
           if (await handleEvent(event)) succeeded.push(event.id);
-          await new Promise((resolveYield) => setImmediate(resolveYield));
+          if (performance.now() - sliceStart >= YIELD_AFTER_MS) {
+            await new Promise((resolveYield) => setImmediate(resolveYield));
+            sliceStart = performance.now();
+          }
         }
       }
     };
@@ -163,7 +178,7 @@ export function startOutboxProcessor(database: Database, handlers: EventHandler[
     for (;;) {
       const batch = await claimBatch();
       // Successes are marked in one statement per batch (a crash before it replays them: handlers are
-      // idempotent). Between events the loop yields, so HTTP requests on the same process keep flowing.
+      // idempotent). Between slices of events the loop yields (YIELD_AFTER_MS), so HTTP requests keep flowing.
       const succeeded = await handleBatch(batch);
       await markProcessed(succeeded);
       handled += batch.length;
