@@ -104,7 +104,9 @@ export async function insertNewCases(executor: Executor, cases: readonly NewCase
     extra: item.eventExtra,
     is_panic: item.isPanic ?? false,
   }));
-  const result = await sql<TicketRow & { input_ord: number; refused: CaseRefusal | null }>`
+  // What the database decided for each case; the rest of the new case is the record itself.
+  type Written = { input_ord: number; refused: CaseRefusal | null; number: number | null; organization_id: string; environment_version: number | null; plan_id: string | null; created_at: Date };
+  const result = await sql<Written>`
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(
         ord int, id uuid, subject text, requester_id uuid, organization_id uuid, product text, priority text, severity text,
@@ -136,7 +138,7 @@ export async function insertNewCases(executor: Executor, cases: readonly NewCase
              plan_in_force.plan_id
       from accepted left join lateral casebook_plan_in_force(accepted.org, (now() at time zone 'UTC')::date) plan_in_force on true
       order by ord
-      returning *
+      returning id, number, organization_id, requester_id, assignee_id, status, priority, channel, environment_version, plan_id, created_at
     ), first_messages as (
       insert into messages (id, ticket_id, author_id, body, is_internal, channel, quoted_body, body_html, inbound_mail_id)
       select message_id, id, author_id, body, false, channel, quoted_body, body_html, inbound_mail_id from accepted where message_id is not null
@@ -150,13 +152,46 @@ export async function insertNewCases(executor: Executor, cases: readonly NewCase
                                 'assigneeId', c.assignee_id, 'status', c.status, 'priority', c.priority, 'channel', c.channel) || a.extra
       from created c join accepted a on a.id = c.id order by a.ord
     )
-    select ch.ord as input_ord, ch.refused, c.* from checked ch left join created c on c.id = ch.id`.execute(executor);
+    select ch.ord as input_ord, ch.refused, c.number, c.organization_id, c.environment_version, c.plan_id, c.created_at
+    from checked ch left join created c on c.id = ch.id`.execute(executor);
   const results: NewCaseResult[] = [];
   for (const row of result.rows) {
     // A case not written though not refused itself: allOrNothing, another one was refused.
-    results[row.input_ord] = row.refused ? { ok: false, refused: row.refused } : row.id ? { ok: true, ticket: toTicket(row) } : { ok: false, refused: 'other-case' };
+    results[row.input_ord] = row.refused ? { ok: false, refused: row.refused } : row.number !== null ? { ok: true, ticket: newTicket(cases[row.input_ord]!, row) } : { ok: false, refused: 'other-case' };
   }
   return results;
+}
+
+/** A case just written by insertNewCases: its record, and what the database chose (number, organisation, profile version, plan, time). */
+function newTicket(
+  record: NewCaseRecord,
+  written: { number: number | null; organization_id: string; environment_version: number | null; plan_id: string | null; created_at: Date },
+): Ticket {
+  const createdAt = written.created_at.toISOString();
+  return {
+    id: record.id,
+    number: written.number!,
+    subject: record.subject,
+    status: record.status,
+    priority: record.priority,
+    severity: record.severity,
+    organizationId: written.organization_id,
+    requesterId: record.requesterId,
+    assigneeId: record.assigneeId,
+    teamId: record.teamId,
+    supportLine: record.supportLine as Ticket['supportLine'],
+    product: record.product,
+    tags: record.tags,
+    channel: record.channel,
+    environmentVersion: written.environment_version,
+    mergedIntoId: null,
+    planId: written.plan_id,
+    isPanic: record.isPanic ?? false,
+    createdAt,
+    updatedAt: createdAt,
+    solvedAt: null,
+    closedAt: null,
+  };
 }
 
 export async function findTicket(executor: Executor, id: string, options: { forUpdate?: boolean } = {}): Promise<TicketWithAccess | undefined> {
