@@ -49,7 +49,8 @@ describe('cases opened at the same time', () => {
     expect(audit.every((row) => row.actor_id === agent.id)).toBe(true);
     const events = await sql<{ payload: { ticketId: string; number: number; requesterId: string } }>`select payload from outbox where topic = 'ticket.created' and payload->>'ticketId' = any(${ids}::text[])`.execute(db);
     expect(events.rows).toHaveLength(40);
-    for (const ticket of tickets) expect(events.rows.find((row) => row.payload.ticketId === ticket.id)?.payload).toMatchObject({ number: ticket.number, requesterId: contact.id });
+    // planId: the plan the case was written with (none here), which tells the SLA handler there are no clocks to start.
+    for (const ticket of tickets) expect(events.rows.find((row) => row.payload.ticketId === ticket.id)?.payload).toMatchObject({ number: ticket.number, requesterId: contact.id, planId: null });
   });
 
   it('a bad request among concurrent good ones gets its own error; the others are created', async () => {

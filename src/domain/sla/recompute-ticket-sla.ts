@@ -3,8 +3,10 @@
  *
  * Policy: the case's plan (tickets.plan_id). The case insert sets the plan in force for its
  * organisation (casebook_plan_in_force, the rule of resolveSlaPolicy); the first recomputation
- * records it with an audit row `sla.policy-applied`. A case opened without a plan gets the plan
- * resolved for the organisation at the case's creation, if any, set then with the same audit row.
+ * records it with an audit row `sla.policy-applied`. A case written without a plan starts no
+ * recomputation at its creation (no clocks to start, see ticketsToRecompute); a later event of the
+ * case resolves the plan for the organisation at the case's creation, if any (a contract recorded
+ * after the case was written), set then with the same audit row.
  * When the organisation of a case changes, the policy is resolved again for the new organisation
  * (at the time of the change) and recorded as `sla.policy-changed`. Cases of organisations without
  * a plan have no clocks.

@@ -9,6 +9,13 @@ describe('which case events recompute SLA clocks', () => {
     expect(ticketsToRecompute({ topic: 'ticket.created', payload: { ticketId: id } })).toEqual([id]);
     expect(ticketsToRecompute({ topic: 'ticket.message-added', payload: { ticketId: id, internal: true } })).toEqual([id]);
     expect(ticketsToRecompute({ topic: 'ticket.merged', payload: { ticketId: id, sourceId: source } })).toEqual([id, source]);
+    expect(ticketsToRecompute({ topic: 'ticket.created', payload: { ticketId: id, planId: source } })).toEqual([id]);
+  });
+
+  it('a case created without a plan has no clocks to start', () => {
+    expect(ticketsToRecompute({ topic: 'ticket.created', payload: { ticketId: id, planId: null } })).toEqual([]);
+    // its later events still do (a plan may come with a change of organisation)
+    expect(ticketsToRecompute({ topic: 'ticket.message-added', payload: { ticketId: id, planId: null } })).toEqual([id]);
   });
 
   it('edits do only when they touch status, priority, organisation or plan', () => {

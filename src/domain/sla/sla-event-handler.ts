@@ -18,6 +18,9 @@ const CLOCK_FIELDS = new Set(['status', 'priority', 'organizationId', 'planId'])
 
 export function ticketsToRecompute(event: Pick<OutboxEvent, 'topic' | 'payload'>): string[] {
   const { payload } = event;
+  // A case written without a plan (none was in force for its organisation) has no clocks to start: its
+  // first recomputation would read its history and find nothing to do. (`planId` absent: an older event.)
+  if (event.topic === 'ticket.created' && payload.planId === null) return [];
   const ids = [payload.ticketId, event.topic === 'ticket.merged' ? payload.sourceId : undefined].filter((id): id is string => typeof id === 'string');
   const isEdit = event.topic === 'ticket.updated' || event.topic === 'ticket.assigned' || event.topic === 'ticket.escalated';
   if (isEdit && Array.isArray(payload.changed) && !payload.changed.some((field) => CLOCK_FIELDS.has(String(field)))) return [];

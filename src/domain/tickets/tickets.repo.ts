@@ -149,7 +149,8 @@ export async function insertNewCases(executor: Executor, cases: readonly NewCase
       insert into outbox (topic, payload)
       select 'ticket.created',
              jsonb_build_object('ticketId', c.id, 'number', c.number, 'organizationId', c.organization_id, 'requesterId', c.requester_id,
-                                'assigneeId', c.assignee_id, 'status', c.status, 'priority', c.priority, 'channel', c.channel) || a.extra
+                                'assigneeId', c.assignee_id, 'status', c.status, 'priority', c.priority, 'channel', c.channel,
+                                'planId', c.plan_id) || a.extra
       from created c join accepted a on a.id = c.id order by a.ord
     )
     select ch.ord as input_ord, ch.refused, c.number, c.organization_id, c.environment_version, c.plan_id, c.created_at
