@@ -61,6 +61,8 @@ const n0 = (value: number) => (Number.isFinite(value) ? Math.round(value).toLoca
 const n1 = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : '–');
 const n2 = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '–');
 const pct = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(0)} %` : '–');
+/** A ratio held against a target: one decimal, so that 24.9 % never reads as 25 %. */
+const pct1 = (value: number) => (Number.isFinite(value) ? `${(value * 100).toFixed(1)} %` : '–');
 
 /** CPU of this process per request, minus the load generator's own (server thread, GC, pg parsing; PGlite included). */
 function serverCpuMs(load: LoadResult, cpu: CpuDelta): number {
@@ -98,12 +100,20 @@ export function renderMarkdown(results: Results): string {
       const raw = engine.engine === 'postgres' ? rawFor(results, phase.concurrency) : undefined;
       out.push(
         `| ${engine.label} | ${phaseName(phase)} | **${n0(phase.load.perSecond)}** | ${n2(phase.load.p50)} | ${n2(phase.load.p99)} | ${phase.load.errors} | ` +
-          `${raw ? n0(raw.tps) : '–'} | ${raw ? `${n2(raw.p50)} / ${n2(raw.p99)}` : '–'} | ${raw ? `**${pct(phase.load.perSecond / raw.tps)}**` : '–'} |`,
+          `${raw ? n0(raw.tps) : '–'} | ${raw ? `${n2(raw.p50)} / ${n2(raw.p99)}` : '–'} | ${raw ? `**${pct1(phase.load.perSecond / raw.tps)}**` : '–'} |`,
       );
     }
   }
   out.push('');
-  out.push('Target: at concurrency 8 on PostgreSQL, cases/s ≥ 25 % of raw one-row INSERT transactions/s (the plain row: a customer organisation without a support plan).', '');
+  out.push('Target: at concurrency 8 on PostgreSQL, cases/s ≥ 25 % of raw one-row INSERT transactions/s (the plain row: a customer organisation without a support plan).');
+  const postgres = results.engines.find((engine) => engine.engine === 'postgres');
+  const plainC8 = postgres?.writes.find((phase) => phase.concurrency === 8 && !phase.variant);
+  const rawC8 = rawFor(results, 8);
+  if (plainC8 && rawC8) {
+    const ratio = plainC8.load.perSecond / rawC8.tps;
+    out.push(`This run: ${pct1(ratio)} — ${ratio >= 0.25 ? '**met**' : '**not met**'}.`);
+  }
+  out.push('');
   if (results.engines.some((engine) => engine.writes.some((phase) => phase.variant))) {
     out.push(`The row "${PLAN_VARIANT}" creates the same cases for a contact of an organisation on the Standard plan: each case is written with its plan and then gets the plan recorded on its timeline (an audit row) and its SLA clocks started (business hours, America/Toronto) by the outbox handlers during the phase.`, '');
   }
