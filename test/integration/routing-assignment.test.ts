@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlan, type Plan } from '../../src/domain/plans/index.ts';
 import { autoAssignHandler, autoAssignTicket, reofferWaitingCases } from '../../src/domain/routing/index.ts';
 import { SYSTEM_ACTOR } from '../../src/domain/identity/index.ts';
+import { sql } from 'kysely';
+import { enqueueEvent } from '../../src/platform/outbox/outbox.ts';
 import { startOutboxProcessor } from '../../src/platform/outbox/processor.ts';
 import { call, createTestApp, type TestApp } from '../support/test-app.ts';
 import { BOTH_OPEN, MONTREAL, NIGHT, PARIS, PARIS_CLOSED, routingWorld, type RoutingWorld } from './routing-world.ts';
@@ -176,6 +178,25 @@ describe('automatic assignment of new cases', () => {
     expect(await Promise.all(opened.map((ticket) => assigneeOf(ticket.id)))).toEqual(agents.map((agent) => agent.id));
     const events = await w.db.selectFrom('outbox').select(['topic', 'payload']).where('topic', '=', 'ticket.assigned').execute();
     expect(events.map((event) => (event.payload as { ticketId: string }).ticketId)).toEqual(expect.arrayContaining(opened.map((ticket) => ticket.id)));
+  });
+
+  it('routes on the case as its creation event describes it, and reads the case for an event that does not say', async () => {
+    const { team, agents } = await w.team([{}], 'round-robin');
+    const described = (await call(t.app, w.dispatcherToken, 'POST', '/api/v1/tickets', { subject: 'Described', requesterId: w.contact.id, teamId: team.id })).json();
+    const event = await w.db.selectFrom('outbox').select('payload').where('topic', '=', 'ticket.created').where(sql<boolean>`payload->>'ticketId' = ${described.id}`).executeTakeFirstOrThrow();
+    expect(event.payload).toMatchObject({ teamId: team.id, assigneeId: null, planId: null, organizationId: described.organizationId, createdAt: expect.any(String) });
+    // An event written before the insert described the case (only its id): the handler reads the case.
+    const older = await w.openCase({ teamId: team.id });
+    await w.db.deleteFrom('outbox').where('topic', '=', 'ticket.created').where(sql<boolean>`payload->>'ticketId' = ${older.id}`).execute();
+    await enqueueEvent(w.db, 'ticket.created', { ticketId: older.id });
+    const processor = startOutboxProcessor(t.database, [autoAssignHandler(t.database, { now: () => BOTH_OPEN })], { pollIntervalMs: 10_000 });
+    try {
+      await processor.drain();
+    } finally {
+      await processor.stop();
+    }
+    expect(await assigneeOf(described.id)).toBe(agents[0]!.id);
+    expect(await assigneeOf(older.id)).toBe(agents[0]!.id);
   });
 
   it('PUT /teams/:id/routing is for admins, validates the strategy and knows the team', async () => {

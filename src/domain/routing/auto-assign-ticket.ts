@@ -79,16 +79,34 @@ async function mayNeedRouting(db: Db, tickets: readonly TicketGlance[]): Promise
 }
 
 /**
- * The outbox subscriber: every new case is offered to its team's routing once. Over a claimed
- * batch, one narrow read fetches the new cases' assignee, team and plan, and most stop there (no
- * team); the rest are decided one by one, each in its own transaction.
+ * What a `ticket.created` event says of the case as it was written (the case insert puts the
+ * assignee, team, plan, organisation and time in it); undefined for an event without them.
+ */
+function glanceOf(event: OutboxEvent): TicketGlance | undefined {
+  const { ticketId, assigneeId, teamId, planId, organizationId, createdAt } = event.payload;
+  const idOrNull = (value: unknown): value is string | null => value === null || typeof value === 'string';
+  if (typeof ticketId !== 'string' || typeof organizationId !== 'string' || typeof createdAt !== 'string') return undefined;
+  if (!idOrNull(assigneeId) || !idOrNull(teamId) || !idOrNull(planId)) return undefined;
+  return { id: ticketId, assigneeId, teamId, planId, organizationId, createdAt: new Date(createdAt).toISOString() };
+}
+
+/**
+ * The outbox subscriber: every new case is offered to its team's routing once, as it was created.
+ * Over a claimed batch, the events themselves say each new case's assignee, team and plan (older
+ * events without them: one narrow read), and most stop there (no team); the rest are decided one
+ * by one, each in its own transaction, on the case as it is then.
  */
 export function autoAssignHandler(database: Database, options: { now?: () => Date } = {}): EventHandler {
   const handleBatch = async (events: OutboxEvent[]): Promise<void> => {
-    const ids = events.flatMap((event) => (typeof event.payload.ticketId === 'string' ? [event.payload.ticketId] : []));
-    const found = await findTicketGlances(database.db, ids);
+    const glances = new Map<string, TicketGlance | undefined>();
+    for (const event of events) {
+      const id = event.payload.ticketId;
+      if (typeof id === 'string' && !glances.has(id)) glances.set(id, glanceOf(event));
+    }
+    const unknown = [...glances].flatMap(([id, glance]) => (glance ? [] : [id]));
+    const found = unknown.length ? await findTicketGlances(database.db, unknown) : new Map<string, TicketGlance>();
     // In event order: round-robin hands out cases in the order they were opened.
-    const tickets = [...new Set(ids)].flatMap((id) => found.get(id) ?? []);
+    const tickets = [...glances].flatMap(([id, glance]) => glance ?? found.get(id) ?? []);
     const verdicts = await mayNeedRouting(database.db, tickets);
     for (const [index, ticket] of tickets.entries()) {
       if (verdicts[index]) await autoAssignTicket(database.db, ticket.id, { now: options.now?.(), glanced: true });

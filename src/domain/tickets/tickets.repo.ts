@@ -138,7 +138,7 @@ export async function insertNewCases(executor: Executor, cases: readonly NewCase
              plan_in_force.plan_id
       from accepted left join lateral casebook_plan_in_force(accepted.org, (now() at time zone 'UTC')::date) plan_in_force on true
       order by ord
-      returning id, number, organization_id, requester_id, assignee_id, status, priority, channel, environment_version, plan_id, created_at
+      returning id, number, organization_id, requester_id, assignee_id, team_id, status, priority, channel, environment_version, plan_id, created_at
     ), first_messages as (
       insert into messages (id, ticket_id, author_id, body, is_internal, channel, quoted_body, body_html, inbound_mail_id)
       select message_id, id, author_id, body, false, channel, quoted_body, body_html, inbound_mail_id from accepted where message_id is not null
@@ -150,7 +150,8 @@ export async function insertNewCases(executor: Executor, cases: readonly NewCase
       select 'ticket.created',
              jsonb_build_object('ticketId', c.id, 'number', c.number, 'organizationId', c.organization_id, 'requesterId', c.requester_id,
                                 'assigneeId', c.assignee_id, 'status', c.status, 'priority', c.priority, 'channel', c.channel,
-                                'planId', c.plan_id) || a.extra
+                                -- what routing and the SLA handler first look at (the case as written)
+                                'teamId', c.team_id, 'planId', c.plan_id, 'createdAt', c.created_at) || a.extra
       from created c join accepted a on a.id = c.id order by a.ord
     )
     select ch.ord as input_ord, ch.refused, c.number, c.organization_id, c.environment_version, c.plan_id, c.created_at
