@@ -60,6 +60,8 @@ export type CreateTicketOptions = {
   mail?: MailMessageRecord & { files: readonly MessageFileRecord[] };
   /** Extra fields on the `ticket.created` event (e.g. the inbound mail it came from). */
   eventExtra?: Record<string, unknown>;
+  /** Opened by the panic button: the case is flagged, and its creation row and event say so. */
+  panic?: boolean;
 };
 
 type CreateRequest = { actor: Actor; input: CreateTicketInput; options: CreateTicketOptions };
@@ -208,8 +210,10 @@ function planCase(actor: Actor, input: CreateTicketInput, derived: { priority: P
       requesterId,
       assigneeId,
       ...(input.impact && { impact: input.impact, priorityRuleId: derived?.ruleId ?? null }),
+      ...(options.panic && { isPanic: true }),
     },
-    eventExtra: options.eventExtra ?? {},
+    eventExtra: options.panic ? { ...options.eventExtra, isPanic: true } : (options.eventExtra ?? {}),
+    isPanic: options.panic ?? false,
   };
 }
 

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../platform/db/database.ts';
 import { diffFields, recordAudit } from '../../platform/audit.ts';
 import { enqueueEvent } from '../../platform/outbox/outbox.ts';
 import { isAgent, type Actor } from '../identity/index.ts';
-import { eventPayload } from './create-ticket.ts';
+import { createTicketsInTransaction, eventPayload } from './create-ticket.ts';
 import { loadVisibleTicket } from './get-ticket.ts';
 import { statusAfterReply } from './ticket-status.ts';
 import { ticketsError } from './tickets.errors.ts';
-import { insertMessage, insertNewCases, markTicketPanicRow } from './tickets.repo.ts';
+import { insertMessage, markTicketPanicRow } from './tickets.repo.ts';
 import type { Ticket } from './tickets.types.ts';
 
 export type RaisePanicCaseInput = { ticketId?: string; description: string };
@@ -30,35 +29,13 @@ export function panicSubject(description: string): string {
  */
 export async function raisePanicCase(tx: Tx, actor: Actor, input: RaisePanicCaseInput): Promise<Ticket> {
   if (isAgent(actor) || !actor.organizationId) throw ticketsError('TICKET_FORBIDDEN');
-  return input.ticketId ? escalateToPanic(tx, actor, input.ticketId, input.description) : openPanicCase(tx, actor, actor.organizationId, input.description);
+  return input.ticketId ? escalateToPanic(tx, actor, input.ticketId, input.description) : openPanicCase(tx, actor, input.description);
 }
 
-async function openPanicCase(tx: Tx, actor: Actor, organizationId: string, description: string): Promise<Ticket> {
-  // The same insert as every new case (requester checked by it, plan and profile version set with the case).
-  const [result] = await insertNewCases(tx, [
-    {
-      id: randomUUID(),
-      subject: panicSubject(description),
-      requesterId: actor.userId,
-      organizationId,
-      product: null,
-      priority: 'P1',
-      severity: null,
-      status: 'new',
-      assigneeId: null,
-      teamId: null,
-      supportLine: null,
-      tags: [],
-      channel: 'portal',
-      message: { id: randomUUID(), authorId: actor.userId, body: description },
-      actorId: actor.userId,
-      auditChanges: { status: 'new', priority: 'P1', channel: 'portal', requesterId: actor.userId, assigneeId: null, isPanic: true },
-      eventExtra: { isPanic: true },
-      isPanic: true,
-    },
-  ]);
-  if (!result?.ok) throw ticketsError('TICKET_REQUESTER_INVALID');
-  return result.ticket;
+async function openPanicCase(tx: Tx, actor: Actor, description: string): Promise<Ticket> {
+  // Opened like any case by its requester (checked by the insert, written with its plan and profile version), flagged as a panic.
+  const [created] = await createTicketsInTransaction(tx, [{ actor, input: { subject: panicSubject(description), body: description, priority: 'P1' }, options: { panic: true } }]);
+  return created!.ticket;
 }
 
 async function escalateToPanic(tx: Tx, actor: Actor, ticketId: string, description: string): Promise<Ticket> {
