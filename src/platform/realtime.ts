@@ -36,6 +36,8 @@ export function createRealtimeHub(database: Database): RealtimeHub {
   };
   // One statement sends a NOTIFY per event, in id order (the array's order). The events go as one
   // JSON array: a text[] parameter made pg escape every character of every message in JavaScript.
+  // Packing the events into fewer, larger notifications (JSON arrays under the 8,000-byte limit) was
+  // tried and measured slower at 8 concurrent creations: 1,810 against 2,119 cases/s, six interleaved runs.
   const notifyAll = async (events: OutboxEvent[]): Promise<void> => {
     const messages = JSON.stringify(events.map((event) => ({ id: event.id, topic: event.topic, payload: event.payload })));
     await sql`select pg_notify(${CHANNEL}, message::text) from jsonb_array_elements(${messages}::jsonb) as message`.execute(database.db);
