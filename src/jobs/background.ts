@@ -6,7 +6,7 @@ import { startSmtpSender } from '../channels/smtp-sender.ts';
 import { inboundMailHandler, mailOutboundHandler, startInboundRequeue } from '../domain/mail/index.ts';
 import { startEmailNotificationJob } from '../domain/notifications/index.ts';
 import type { Runtime } from '../platform/runtime.ts';
-import type { EventHandler } from '../platform/outbox/processor.ts';
+import type { OutboxSubscriber } from '../platform/outbox/processor.ts';
 import { startOutboxPurge } from '../platform/outbox/purge.ts';
 import type { RealtimeHub } from '../platform/realtime.ts';
 
@@ -14,7 +14,7 @@ import type { RealtimeHub } from '../platform/realtime.ts';
 /** What handlers and jobs may use: the database, the file store and the configuration. */
 export type JobDeps = Pick<Runtime, 'database' | 'files' | 'config'>;
 
-export function buildEventHandlers(deps: JobDeps, realtime: RealtimeHub): EventHandler[] {
+export function buildEventHandlers(deps: JobDeps, realtime: RealtimeHub): OutboxSubscriber[] {
   const { database } = deps;
   return [
     realtime.outboxHandler,

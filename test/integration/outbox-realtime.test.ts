@@ -393,22 +393,31 @@ describe('realtime: committed case changes reach connected users', () => {
     }
   });
 
-  it('a batch of events reaches the hub in id order, each payload as written (quotes, backslashes, accents)', async () => {
+  it('a claimed batch reaches the hub in id order, each payload as written (quotes, backslashes, accents); one too large for a NOTIFY is skipped', async () => {
     const received: RealtimeEvent[] = [];
     const unsubscribe = t.realtime.subscribe((event) => received.push(event));
     try {
       const ticket = (await call(t.app, agentToken, 'POST', '/api/v1/tickets', { subject: 'Batch', requesterId: contactA.id })).json();
-      const events = Array.from({ length: 30 }, (_, index) => ({
-        id: String(1_000_000 + index),
-        topic: 'ticket.updated' as const,
-        attempts: 1,
-        payload: { ticketId: ticket.id, step: index, note: `"été" \\ n°${index}`, changed: ['status'] },
-      }));
-      await t.realtime.outboxHandler.handleBatch!(events);
-      await waitFor('the 30 events on the hub', () => received.filter((event) => event.payload.ticketId === ticket.id && event.topic === 'ticket.updated').length === 30);
-      const got = received.filter((event) => event.payload.ticketId === ticket.id && event.topic === 'ticket.updated');
-      expect(got.map((event) => event.id)).toEqual(events.map((event) => event.id));
-      expect(got.map((event) => event.payload)).toEqual(events.map((event) => event.payload));
+      const payloads = Array.from({ length: 30 }, (_, index) => ({ ticketId: ticket.id, step: index, note: `"été" \\ n°${index}`, changed: ['status'] }));
+      // Committed together, so the processor claims them in one batch; the 16th is over NOTIFY's 8,000 bytes.
+      const oversized = { ticketId: ticket.id, step: -1, note: 'x'.repeat(9_000), changed: ['status'] };
+      await t.database.db.transaction().execute(async (tx) => {
+        for (const [index, payload] of payloads.entries()) {
+          if (index === 15) await enqueueEvent(tx, 'ticket.updated', oversized);
+          await enqueueEvent(tx, 'ticket.updated', payload);
+        }
+      });
+      const ours = () => received.filter((event) => event.payload.ticketId === ticket.id && event.topic === 'ticket.updated');
+      await waitFor('the 30 events on the hub', () => ours().length === 30);
+      expect(ours().map((event) => event.payload)).toEqual(payloads);
+      const ids = ours().map((event) => Number(event.id));
+      expect(ids).toEqual([...ids].sort((left, right) => left - right));
+      // The oversized event is not relayed, but it is handled: nothing is left pending behind it.
+      await waitFor('the batch marked processed', async () => {
+        const row = await t.database.db.selectFrom('outbox').select((eb) => eb.fn.countAll<string>().as('pending')).where('processed_at', 'is', null).executeTakeFirstOrThrow();
+        return Number(row.pending) === 0;
+      });
+      expect(received.some((event) => event.payload.step === -1)).toBe(false);
     } finally {
       unsubscribe();
     }

