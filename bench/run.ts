@@ -22,7 +22,7 @@ import { machineInfo, progressBar, trackCpu, waitForQuiet } from './system.ts';
  * each write phase and pgbench run; BENCH_READ_SECONDS (default min(5, BENCH_SECONDS)) each read
  * phase; BENCH_CASES (default 100000) the size of the read test; BENCH_QUIET_WAIT (default 20) how
  * many seconds each phase may wait for other processes on the machine to calm down;
- * BENCH_DIAGNOSE=0 skips the pgbench replays of the create path (bench/shapes.ts); BENCH_PAIRS (default 3)
+ * BENCH_DIAGNOSE=0 skips the pgbench replays of the create path (bench/shapes.ts); BENCH_PAIRS (default 5)
  * how many (pgbench, creation) pairs run at concurrency 8 on PostgreSQL (the median pair is reported).
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
@@ -30,7 +30,7 @@ const readSeconds = Number(process.env.BENCH_READ_SECONDS ?? Math.min(5, seconds
 const caseCount = Number(process.env.BENCH_CASES ?? 100_000);
 const quietWait = Number(process.env.BENCH_QUIET_WAIT ?? 20);
 const diagnose = process.env.BENCH_DIAGNOSE !== '0';
-const pairCount = Math.max(1, Number(process.env.BENCH_PAIRS ?? 3));
+const pairCount = Math.max(1, Number(process.env.BENCH_PAIRS ?? 5));
 const resultsPath = new URL('./RESULTS.md', import.meta.url);
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
