@@ -6,7 +6,7 @@ import { createTestDatabase, testEngine } from '../support/test-database.ts';
 /**
  * The database client under every repository: results, errors and schema changes as a repository
  * sees them. On PostgreSQL both client forms are checked — named prepared statements (the
- * default) and CASEBOOK_PG_PREPARED=0.
+ * default) and CASEBOOK_PG_PREPARED=0; the embedded connection prepares statements by the same rules.
  */
 describe('the database client', () => {
   let main: Database & { url?: string };
@@ -57,7 +57,7 @@ describe('the database client', () => {
     }
   });
 
-  it('plans a statement with an id-array parameter or marked PLAN_EACH_RUN at each run, prepares the others once, and never JIT-compiles on PostgreSQL', async () => {
+  it('plans a statement with an id-array parameter or marked PLAN_EACH_RUN at each run, prepares the others once (embedded too), and never JIT-compiles on PostgreSQL', async () => {
     for (const [label, database] of variants) {
       const id = label === 'plain statements' ? 2 : 1;
       await database.db.transaction().execute(async (tx) => {
@@ -67,11 +67,11 @@ describe('the database client', () => {
         expect((await byIds([99])).rows, label).toEqual([]);
         await sql`select label from client_probe where id = ${id}`.execute(tx);
         expect((await sql<{ label: string }>`select label from client_probe where id = ${id} ${PLAN_EACH_RUN}`.execute(tx)).rows, label).toEqual([{ label: 'first' }]);
-        if (database.engine !== 'postgres') return;
         const prepared = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(tx);
         const texts = prepared.rows.map((row) => row.statement);
         expect(texts.some((text) => text.includes('::int[]') || text.includes('plan each run')), label).toBe(false);
-        expect(texts.some((text) => text.includes('select label from client_probe')), label).toBe(label === 'prepared statements');
+        expect(texts.some((text) => text.includes('select label from client_probe')), label).toBe(label !== 'plain statements');
+        if (database.engine !== 'postgres') return;
         expect((await sql<{ jit: string }>`show jit`.execute(tx)).rows[0]!.jit, label).toBe('off');
       });
     }

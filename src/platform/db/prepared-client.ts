@@ -36,7 +36,8 @@ const ARRAY_PARAMETER = /\$\d+::\w+\[\]/;
 const PLAN_EACH_RUN_TEXT = '/* casebook: plan each run */';
 export const PLAN_EACH_RUN = sql.raw(PLAN_EACH_RUN_TEXT);
 
-function nameFor(text: string, parameterCount: number): string | undefined {
+/** The shared name of a statement that runs prepared (see above), or undefined for one that runs unnamed. */
+export function nameFor(text: string, parameterCount: number): string | undefined {
   if (parameterCount === 0 || parameterCount > MAX_PARAMETERS || text.length > MAX_TEXT) return undefined;
   if (ARRAY_PARAMETER.test(text) || text.endsWith(PLAN_EACH_RUN_TEXT)) return undefined;
   let name = names.get(text);
