@@ -94,9 +94,12 @@ export async function startCasebook(options: { databaseUrl?: string; env?: Recor
   }
 }
 
-/** Empties the case tables (and everything hanging off them) between the write and read phases. */
+/**
+ * Empties the case tables (and everything hanging off them) between the write and read phases. The
+ * audit trail is named: it has no foreign keys (migration 0019), so the cascade does not reach it.
+ */
 export async function resetCases(database: Database): Promise<void> {
-  await sql`truncate table tickets, outbox cascade`.execute(database.db);
+  await sql`truncate table tickets, outbox, audit_events cascade`.execute(database.db);
 }
 
 export type PlanSummary = { sql: string; parameters: readonly unknown[]; indexes: string[]; topNode: string; executionMs: number; planningMs: number; sharedHit: number; sharedRead: number; plan: string };

@@ -8,13 +8,15 @@ import type { Casebook } from './casebook.ts';
 export function statementCounter(database: Database): { count(): number; restore(): void } {
   let count = 0;
   if (database.pglite) {
-    const client = database.pglite as unknown as { query: (...args: unknown[]) => unknown };
-    const original = client.query;
-    client.query = function (this: unknown, ...args: unknown[]) {
+    // Every statement takes the embedded database's query lock once: PGlite.query, exec, and a
+    // prepared statement's run (platform/db/pglite-driver.ts).
+    const client = database.pglite as unknown as { _runExclusiveQuery: (...args: unknown[]) => unknown };
+    const original = client._runExclusiveQuery;
+    client._runExclusiveQuery = function (this: unknown, ...args: unknown[]) {
       count++;
       return original.apply(this, args);
     };
-    return { count: () => count, restore: () => void (client.query = original) };
+    return { count: () => count, restore: () => void (client._runExclusiveQuery = original) };
   }
   const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
   const original = prototype.query;
