@@ -169,6 +169,8 @@ describe('IMAP intake from a real Dovecot', () => {
     const syncs: FolderSyncResult[] = [];
     startPoller({ syncs, maxBytes: 4_000 });
     await waitFor('the small mail', async () => (await storedIds(mailbox.id)).includes(small.messageId));
+    // A pass reports when it ends, after the commit of the mail it stored.
+    await waitFor('the pass that stored it', () => syncs.some((sync) => sync.fetched > 0));
     expect(await storedIds(mailbox.id)).toEqual([small.messageId]);
     expect(syncs.reduce((sum, sync) => sum + sync.tooLarge, 0)).toBe(1);
     expect((await dovecot.flags('Big')).get(bigUid)?.has('\\Seen')).toBe(false);
