@@ -42,7 +42,8 @@ type Prepared = { parameterTypes: number[] };
  * invalidated (parsed again, after a Close, at next use). Kept per PGlite instance, not per driver:
  * two Kysely instances over one database must not prepare a name twice.
  */
-const statements = new WeakMap<PGlite, { prepared: Map<string, Prepared>; stale: Set<string> }>();
+type KnownStatements = { prepared: Map<string, Prepared>; stale: Set<string> };
+const statements = new WeakMap<PGlite, KnownStatements>();
 
 const concat = (parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
 
@@ -57,7 +58,7 @@ const concat = (parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
  */
 class PgliteConnection implements DatabaseConnection {
   readonly client: PGlite;
-  readonly #statements: { prepared: Map<string, Prepared>; stale: Set<string> };
+  readonly #statements: KnownStatements;
 
   constructor(client: PGlite) {
     this.client = client;
