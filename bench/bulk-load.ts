@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
+import { deriveCaseSlaDue } from '../src/domain/sla/index.ts';
 import type { Database } from '../src/platform/db/database.ts';
 
 /**
@@ -219,6 +220,8 @@ async function insertSlaClocks(database: Database): Promise<void> {
                   when t.status in ('pending-customer', 'on-hold') then 'paused' else 'running' end as state
     ) s
     where t.is_open and not exists (select from sla_clocks c where c.ticket_id = t.id)`.execute(database.db);
+  // The cases' earliest ticking due time, which the recomputation would have set with the clocks.
+  await deriveCaseSlaDue(database.db);
 }
 
 /** Refreshes planner statistics and the visibility map after a load (what autovacuum would do). */

@@ -3,7 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { policyOfPlan } from '../src/domain/plans/index.ts';
-import { computeClocks, explainClocks, recomputeOpenSlaClocks, type RecomputeResult } from '../src/domain/sla/index.ts';
+import { computeClocks, deriveCaseSlaDue, explainClocks, recomputeOpenSlaClocks, type RecomputeResult } from '../src/domain/sla/index.ts';
 import type { RecomputePhases } from '../src/domain/sla/recompute-ticket-sla.ts';
 import { toClockPolicy } from '../src/domain/sla/clock-policy.ts';
 import { loadCaseHistories } from '../src/domain/sla/sla-history.repo.ts';
@@ -89,6 +89,7 @@ async function seed(database: Database, now: Date): Promise<void> {
     select t.id, k.kind, 1, case when k.kind = 'first-response' and t.status <> 'new' then 'met' when t.status in ('pending-customer', 'on-hold') then 'paused' else 'running' end,
            43200, t.created_at, t.created_at + interval '1 day', null, 0, false, null, ${now}
     from tickets t cross join (values ('first-response'), ('resolution')) as k (kind)`.execute(db);
+  await deriveCaseSlaDue(db);
   await sql`analyze`.execute(db);
 }
 

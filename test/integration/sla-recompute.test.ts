@@ -57,6 +57,19 @@ describe('bulk SLA recomputation', () => {
     );
   };
 
+  /**
+   * The cases whose stored SLA due time (tickets.sla_due_at, which the SLA-due queue views sort by)
+   * is not the earliest due time of their running or breached clocks; and how many have one.
+   */
+  const slaDueCheck = async () => {
+    const rows = await sql<{ wrong: string; ticking: string }>`
+      select count(*) filter (where t.sla_due_at is distinct from d.due_at)::text as wrong, count(d.due_at)::text as ticking
+      from tickets t
+      left join lateral (select min(c.due_at) as due_at from sla_clocks c where c.ticket_id = t.id and c.state in ('running', 'breached')) d on true
+      where t.id = any(${ids}::uuid[])`.execute(t.database.db);
+    return { wrong: Number(rows.rows[0]!.wrong), ticking: Number(rows.rows[0]!.ticking) };
+  };
+
   beforeAll(async () => {
     t = await createTestApp();
     const db = t.database.db;
@@ -154,6 +167,11 @@ describe('bulk SLA recomputation', () => {
     await db.insertInto('sla_notices').values(noticed.map((clock) => ({ clock_id: clock.id, threshold: 75 }))).execute();
     await handleAll();
     const expected = await clockSnapshot();
+    // Each case carries the earliest due time of its ticking clocks, as the handler computed them.
+    const afterEvents = await slaDueCheck();
+    expect(afterEvents.wrong).toBe(0);
+    expect(afterEvents.ticking).toBeGreaterThan(100);
+    expect(afterEvents.ticking).toBeLessThan(openIds.size);
 
     // The variety this comparison covers.
     const clocks = Object.values(expected) as Array<{ state: string; kind: string; cycle: number; is_breached: boolean }>;
@@ -177,6 +195,10 @@ describe('bulk SLA recomputation', () => {
       .values(surplus.map((ticketId) => ({ ticket_id: ticketId, kind: 'next-response' as const, cycle: 9, state: 'running', target_seconds: 60, started_at: now, due_at: now })))
       .execute();
     expect(await clockSnapshot()).not.toEqual(expected);
+    // And a wrong SLA due time on a few other cases (set, moved, cleared).
+    const wrongDue = open.filter((_, index) => index % 3 === 2).slice(5, 20);
+    await sql`update tickets set sla_due_at = case when sla_due_at is null then now() when number % 2 = 0 then null else sla_due_at + interval '1 millisecond' end where id in (${sql.join(wrongDue)})`.execute(db);
+    expect((await slaDueCheck()).wrong).toBeGreaterThanOrEqual(wrongDue.length);
 
     const concurrency = t.database.engine === 'postgres' ? 2 : 1;
     const result = await recomputeOpenSlaClocks(db, { now, batchSize: 37, concurrency });
@@ -184,6 +206,7 @@ describe('bulk SLA recomputation', () => {
     expect(result.removed).toBe(surplus.length);
     expect(result.written).toBeGreaterThanOrEqual(stale.length);
     expect(await clockSnapshot()).toEqual(expected);
+    expect(await slaDueCheck()).toEqual(afterEvents);
 
     // Idempotent: nothing changes, nothing is written.
     const again = await recomputeOpenSlaClocks(db, { now, batchSize: 100, concurrency });

@@ -14,4 +14,4 @@ export { runSlaTimer, startSlaTimer, type SlaTimer, type SlaTimerResult } from '
 export { getTicketSla } from './get-ticket-sla.ts';
 export { listCasesBreachingSoon } from './list-cases-breaching-soon.ts';
 export { simulatePlanChange, formatSimulation, parsePlanChanges, type SimulationResult, type PlanChanges } from './simulate-plan-change.ts';
-export { planSlaMetrics, type BreachingSoon, type PlanSlaMetrics } from './sla.repo.ts';
+export { deriveCaseSlaDue, planSlaMetrics, type BreachingSoon, type PlanSlaMetrics } from './sla.repo.ts';

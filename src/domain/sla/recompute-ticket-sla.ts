@@ -21,7 +21,7 @@ import { recordAudits, type AuditEntry } from '../../platform/audit.ts';
 import { resolveSlaPolicy } from '../plans/index.ts';
 import { createPolicyCache, type PolicyCache } from './clock-policy.ts';
 import { computeClocks } from './compute-clocks.ts';
-import { loadCaseBatch, setCasePlans, type CaseHistory, type SlaCaseCore } from './sla-history.repo.ts';
+import { loadCaseBatch, writeCaseSla, type CaseHistory, type CaseSlaChange, type SlaCaseCore } from './sla-history.repo.ts';
 import { deleteClocks, isUnchanged, writeClocks, type ClockRecord, type ClockWrite, type StoredClock } from './sla.repo.ts';
 import type { SlaClock } from './sla.types.ts';
 
@@ -109,8 +109,14 @@ export type RecomputePhases = { load: number; compute: number; write: number };
  * their histories and their stored clocks (one statement), compute in process, then one
  * set-based update of the stored clocks that changed (compared in process first: unchanged rows are
  * not even sent) (plus an insert for new clocks and a delete for clocks the case no longer has,
- * and for cases whose plan was applied or changed, one update of their plans and one insert of
- * their audit rows, when there are any).
+ * one update of the case rows whose plan or SLA due time changed, and one insert of the audit rows
+ * of the plans applied or changed, when there are any).
+ *
+ * A case row carries the earliest due time of its ticking clocks, running or breached
+ * (`sla_due_at`, 0020), which the SLA-due queue views sort by. It is written here, from the clocks
+ * just computed, while the case row is locked; nothing else writes it. The timer turns a running
+ * clock breached (same due time, still ticking); any other change it could make to a clock comes
+ * from a history that changed, and the event that changed it has its own recomputation queued.
  */
 export async function recomputeCaseBatch(
   tx: Tx,
@@ -125,13 +131,20 @@ export async function recomputeCaseBatch(
     if (phases) phases[phase] += at - lap;
     lap = at;
   };
-  const { histories, stored } = await loadCaseBatch(tx, ticketIds);
+  const { histories, stored, slaDue } = await loadCaseBatch(tx, ticketIds);
   spent('load');
   const resolvedPolicies: ResolvedPolicies = new Map();
   const policyWrites: PolicyWrites = { plans: [], audits: [] };
   const writes: ClockWrite[] = [];
   let clocks = 0;
   const kept = new Set<StoredClock>();
+  // Per case, what changes on its row (plan, SLA due time): one statement for the batch.
+  const caseChanges = new Map<string, CaseSlaChange>();
+  const caseChange = (ticketId: string) => {
+    let change = caseChanges.get(ticketId);
+    if (!change) caseChanges.set(ticketId, (change = { ticketId }));
+    return change;
+  };
   for (const history of histories.values()) {
     const ticketId = history.ticket.id;
     // The usual case (plan applied, organisation unchanged, policy loaded) awaits nothing.
@@ -140,29 +153,36 @@ export async function recomputeCaseBatch(
     const planId = isSettled ? ticket.planId : await applyPolicy(tx, history, policies, now, resolvedPolicies, policyWrites);
     const cached = planId ? policies.loaded(planId) : undefined;
     const policy = cached === null ? await policies.get(tx, planId!) : cached;
-    if (!policy) continue;
-    const at = historyNow(history, now);
-    const storedOfCase = stored.get(ticketId);
-    for (const clock of computeClocks(policy.clock, history.events, at)) {
-      let current: StoredClock | undefined;
-      for (const candidate of storedOfCase ?? NO_STORED) {
-        if (candidate.kind === clock.kind && candidate.cycle === clock.cycle) {
-          current = candidate;
-          break;
+    // The earliest due time of the case's ticking clocks, running or already breached (the SLA-due
+    // queue views sort by it, overdue first): none paused, met or without a plan.
+    let dueAt: number | null = null;
+    if (policy) {
+      const at = historyNow(history, now);
+      const storedOfCase = stored.get(ticketId);
+      for (const clock of computeClocks(policy.clock, history.events, at)) {
+        if ((clock.state === 'running' || clock.state === 'breached') && (dueAt === null || clock.dueAt.getTime() < dueAt)) dueAt = clock.dueAt.getTime();
+        let current: StoredClock | undefined;
+        for (const candidate of storedOfCase ?? NO_STORED) {
+          if (candidate.kind === clock.kind && candidate.cycle === clock.cycle) {
+            current = candidate;
+            break;
+          }
         }
+        if (current) kept.add(current);
+        const write: ClockWrite = { id: current?.id, ticketId, clock, nextCheckAt: plannedCheck(clock, current?.notices ?? NO_NOTICES, at), computedAt: at };
+        clocks++;
+        // A stored row that would not change is not sent at all (most rows after a calendar change).
+        if (!current || !isUnchanged(current, write)) writes.push(write);
       }
-      if (current) kept.add(current);
-      const write: ClockWrite = { id: current?.id, ticketId, clock, nextCheckAt: plannedCheck(clock, current?.notices ?? NO_NOTICES, at), computedAt: at };
-      clocks++;
-      // A stored row that would not change is not sent at all (most rows after a calendar change).
-      if (!current || !isUnchanged(current, write)) writes.push(write);
     }
+    if (dueAt !== (slaDue.get(ticketId) ?? null)) caseChange(ticketId).slaDueAt = dueAt === null ? null : new Date(dueAt);
   }
+  for (const { ticketId, planId } of policyWrites.plans) caseChange(ticketId).planId = planId;
   // Stored clocks the cases no longer have: all of a case without a plan, next-response cycles beyond the last.
   const stale: string[] = [];
   for (const clocks of stored.values()) for (const clock of clocks) if (!kept.has(clock)) stale.push(clock.id);
   spent('compute');
-  await setCasePlans(tx, policyWrites.plans);
+  await writeCaseSla(tx, [...caseChanges.values()]);
   await recordAudits(tx, policyWrites.audits);
   const removed = await deleteClocks(tx, stale);
   const written = await writeClocks(tx, writes);

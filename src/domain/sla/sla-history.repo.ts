@@ -42,8 +42,8 @@ const NO_ROWS: AuditRow[] = [];
 
 /** A case row as read: id, number, organisation, requester, assignee, team, priority, status, plan, open, created_at in epoch ms. */
 type TicketRow = [string, number, string, string, string | null, string | null, string, string, string | null, boolean, number];
-/** A case row as a recomputation reads it: id, organisation, priority, status, plan, created_at in epoch ms. */
-type CoreTicketRow = [string, string, string, string, string | null, number];
+/** A case row as a recomputation reads it: id, organisation, priority, status, plan, created_at and sla_due_at in epoch ms. */
+type CoreTicketRow = [string, string, string, string, string | null, number, number | null];
 
 /**
  * Cases with their history, for clock computation; missing ids are absent from the map. Two
@@ -70,19 +70,24 @@ export async function loadCaseHistories(executor: Executor, ticketIds: readonly 
 
 /**
  * A batch to recompute: the case rows locked (FOR NO KEY UPDATE, in id order) and read (only the
- * fields a recomputation uses), then in ONE more statement their histories and their stored
- * clocks (with the thresholds noticed).
+ * fields a recomputation uses, and the stored earliest due time of their running clocks), then in
+ * ONE more statement their histories and their stored clocks (with the thresholds noticed).
  */
-export async function loadCaseBatch(executor: Executor, ticketIds: readonly string[]): Promise<{ histories: Map<string, CaseHistory<SlaCaseCore>>; stored: StoredClocks }> {
-  if (ticketIds.length === 0) return { histories: new Map(), stored: new Map() };
+export async function loadCaseBatch(
+  executor: Executor,
+  ticketIds: readonly string[],
+): Promise<{ histories: Map<string, CaseHistory<SlaCaseCore>>; stored: StoredClocks; slaDue: Map<string, number | null> }> {
+  const slaDue = new Map<string, number | null>();
+  if (ticketIds.length === 0) return { histories: new Map(), stored: new Map(), slaDue };
   const ids = uuidArray([...new Set(ticketIds)]);
   const found = await sql<{ tickets: CoreTicketRow[] | null }>`
-    select json_agg(json_build_array(t.id, t.organization_id, t.priority, t.status, t.plan_id, floor(extract(epoch from t.created_at) * 1000))) as tickets
-    from (select id, organization_id, priority, status, plan_id, created_at from tickets where id = any(${ids}) order by id for no key update) t`.execute(executor);
-  const tickets = (found.rows[0]?.tickets ?? []).map(
-    ([id, organizationId, priority, status, planId, createdAt]): SlaCaseCore => ({ id, organizationId, priority: priority as SlaPriority, status, planId, createdAt: new Date(createdAt) }),
-  );
-  return readHistories(executor, ids, tickets, true);
+    select json_agg(json_build_array(t.id, t.organization_id, t.priority, t.status, t.plan_id, floor(extract(epoch from t.created_at) * 1000), floor(extract(epoch from t.sla_due_at) * 1000))) as tickets
+    from (select id, organization_id, priority, status, plan_id, created_at, sla_due_at from tickets where id = any(${ids}) order by id for no key update) t`.execute(executor);
+  const tickets = (found.rows[0]?.tickets ?? []).map(([id, organizationId, priority, status, planId, createdAt, dueAt]): SlaCaseCore => {
+    slaDue.set(id, dueAt);
+    return { id, organizationId, priority: priority as SlaPriority, status, planId, createdAt: new Date(createdAt) };
+  });
+  return { ...(await readHistories(executor, ids, tickets, true)), slaDue };
 }
 
 /** The histories of the cases read (and their stored clocks, `withClocks`), in one statement. */
@@ -164,12 +169,25 @@ export async function lockCases(executor: Executor, ticketIds: readonly string[]
   await executor.selectFrom('tickets').select('id').where(sql<boolean>`id = any(${uuidArray([...ticketIds])})`).orderBy('id').forNoKeyUpdate().execute();
 }
 
-/** Sets the plan of several cases in one statement. */
-export async function setCasePlans(executor: Executor, changes: ReadonlyArray<{ ticketId: string; planId: string | null }>): Promise<void> {
+/** What a recomputation changes on a case row: its plan, the earliest due time of its running clocks (`slaDueAt`), or both. */
+export type CaseSlaChange = { ticketId: string; planId?: string | null; slaDueAt?: Date | null };
+
+/** Sets the plan and/or the SLA due time of several cases in one statement (a field left undefined is kept). */
+export async function writeCaseSla(executor: Executor, changes: readonly CaseSlaChange[]): Promise<void> {
   if (changes.length === 0) return;
-  const rows = JSON.stringify(changes.map((change) => ({ id: change.ticketId, plan_id: change.planId })));
+  const rows = JSON.stringify(
+    changes.map((change) => ({
+      id: change.ticketId,
+      set_plan: change.planId !== undefined,
+      plan_id: change.planId ?? null,
+      set_due: change.slaDueAt !== undefined,
+      sla_due_at: change.slaDueAt?.toISOString() ?? null,
+    })),
+  );
   await sql`
-    update tickets set plan_id = c.plan_id
-    from jsonb_to_recordset(${rows}::jsonb) as c(id uuid, plan_id uuid)
+    update tickets
+    set plan_id = case when c.set_plan then c.plan_id else tickets.plan_id end,
+        sla_due_at = case when c.set_due then c.sla_due_at else tickets.sla_due_at end
+    from jsonb_to_recordset(${rows}::jsonb) as c(id uuid, set_plan boolean, plan_id uuid, set_due boolean, sla_due_at timestamptz)
     where tickets.id = c.id`.execute(executor);
 }

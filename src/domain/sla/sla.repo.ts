@@ -212,6 +212,21 @@ export async function writeClocks(executor: Executor, writes: readonly ClockWrit
 }
 
 /**
+ * Sets `tickets.sla_due_at` from the stored clocks (the earliest due time of the running or breached
+ * ones) of the given cases, or of every case that has clocks: for loaders that write clocks without
+ * a recomputation (the benchmark's bulk load, tests). The recomputation writes it itself, from the
+ * clocks it computes. Returns the number of cases changed.
+ */
+export async function deriveCaseSlaDue(executor: Executor, ticketIds?: readonly string[]): Promise<number> {
+  const result = await sql`
+    update tickets t set sla_due_at = d.due_at
+    from (select ticket_id, min(due_at) filter (where state in ('running', 'breached')) as due_at from sla_clocks
+          ${ticketIds ? sql`where ticket_id = any(${uuidArray(ticketIds)})` : sql``} group by ticket_id) d
+    where t.id = d.ticket_id and t.sla_due_at is distinct from d.due_at`.execute(executor);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/**
  * For a transaction that looks rows up by lists of a thousand ids or more: index lookups only.
  * With such a list the planner tends to scan the whole table (in parallel workers, even), which
  * makes every batch of a bulk recomputation cost as much as the table and the run quadratic.

@@ -1,5 +1,5 @@
-import { sql, type RawBuilder, type Selectable, type SelectQueryBuilder } from 'kysely';
-import { PLAN_EACH_RUN, type Executor } from '../../platform/db/database.ts';
+import { sql, type Selectable, type SelectQueryBuilder } from 'kysely';
+import type { Executor } from '../../platform/db/database.ts';
 import type { AttachmentsTable, DatabaseSchema, TicketsTable } from '../../platform/db/schema.ts';
 import type { Attachment, Channel, Message, Priority, QueueSort, Severity, Ticket, TicketLink, TicketStatus, TimelineEntry, LinkKind } from './tickets.types.ts';
 
@@ -329,18 +329,10 @@ const ticketJson = sql<string>`json_build_object(
 /** Cases carrying the tag. `tags <> '{}'` is the tags index's own condition (untagged cases are not in it, 0016): stated, the index serves the filter. */
 export const hasTag = (tag: string) => sql<boolean>`tags @> array[${tag}]::text[] and tags <> '{}'`;
 
-/**
- * How the SLA-due sort picks a page among the running clocks (see querySlaDue). By default: `walk`
- * for the open cases at large or the unassigned ones (status and priority filters aside),
- * `aggregate` when a filter names whose cases (an assignee, teams, an organisation, a requester)
- * or a tag, a product, a plan.
- */
-export type SlaDueStrategy = 'walk' | 'aggregate';
-
-export async function queryQueue(executor: Executor, filter: QueueFilter, options: { slaDueStrategy?: SlaDueStrategy } = {}): Promise<QueueTicket[]> {
-  // The filters only; each sort below selects the page's cases as JSON (ticketJson).
+export async function queryQueue(executor: Executor, filter: QueueFilter): Promise<QueueTicket[]> {
+  // The filters only; each sort below selects the page's cases as JSON (ticketJson). The open-case
+  // condition comes last: the SLA-due sort's first part does without it (see querySlaDue).
   let query = executor.selectFrom('tickets');
-  if (filter.openOnly) query = query.where('is_open', '=', true);
   if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
   if (filter.priorities?.length) query = query.where('priority', 'in', filter.priorities);
   if (filter.organizationId) query = query.where('organization_id', '=', filter.organizationId);
@@ -355,10 +347,8 @@ export async function queryQueue(executor: Executor, filter: QueueFilter, option
     query = query.where('organization_id', 'in', (eb) => eb.selectFrom('organizations').select('id').where('plan_code', '=', planCode));
   }
   const after = filter.after;
-  if (filter.sort === 'sla-due') {
-    const subset = filter.assigneeId || filter.teamIds || filter.organizationId || filter.requesterId || filter.tag || filter.product || filter.planCode;
-    return querySlaDue(executor, query, filter.limit, after, options.slaDueStrategy ?? (subset ? 'aggregate' : 'walk'));
-  }
+  if (filter.sort === 'sla-due') return querySlaDue(query, filter.openOnly, filter.limit, after);
+  if (filter.openOnly) query = query.where('is_open', '=', true);
   if (filter.sort === 'priority') {
     if (after) query = query.where(sql<boolean>`(priority, created_at, id) > (${after.priority}, ${after.createdAt}::timestamptz, ${after.id}::uuid)`);
     query = query.orderBy('priority').orderBy('created_at').orderBy('id');
@@ -376,66 +366,30 @@ export async function queryQueue(executor: Executor, filter: QueueFilter, option
 type FilteredTickets = SelectQueryBuilder<DatabaseSchema, 'tickets', object>;
 
 /**
- * The SLA-due sort: soonest due running clock first (each case at its earliest one), then the cases
- * with no running clock by priority and age (the open-case indexes); the second part runs only on
- * the page where the first runs out.
+ * The SLA-due sort: the open cases with a ticking SLA clock first, soonest due first
+ * (`open_sla_due_at`: the earliest due time of the case's running or breached clocks, kept by the
+ * SLA recomputation, while the case is open; 0020), then the cases with none by priority and age
+ * (the open-case indexes); the second part runs only on the page where the first runs out.
  *
- * The first part picks the page among the running clocks, then reads the page's cases. Two forms:
- * - `walk`: the running clocks in due order (sla_clocks_running_due_idx, 0003/0016), each kept if
- *   it is its case's earliest and its case passes the filters, until the page is full. The filters
- *   are a correlated EXISTS the planner may not turn into a join (`offset 0`): left free, it
- *   underestimated the cases passing them (it does not know running clocks belong to open cases)
- *   and joined every filtered case to every running clock instead of walking.
- * - `aggregate`: the earliest due time per case (min) over the running clocks of the filtered case
- *   ids, both taken from indexes alone (the running-clock index carries the case), then the page.
- * The walk stops early when most cases pass and reads every running clock when few do; the aggregate
- * always reads them all, but from indexes. Measured at 100,000 cases (15,000 open, 5,100 running
- * clocks), execution of the page statement, PostgreSQL / PGlite: all-open walk 0.45 / 0.77 ms
- * (aggregate 7.3 / 20.6); unassigned walk 0.69 / 1.5 (aggregate 3.3 / 9.5; the single join before
- * these forms took ~18 ms on PostgreSQL); mine aggregate 1.2 / 3.7 (walk 9.5 / 13.0). Planned at each
- * run (PLAN_EACH_RUN): its generic plan, a prepared statement's after five runs, took the unassigned
- * view from 4.7 to 8.9 ms p50 through the API.
+ * The first part walks one partial index on (open_sla_due_at, id) per view (all open, unassigned,
+ * per assignee, per team), as the priority views do. It states no `is_open`: a non-null
+ * `open_sla_due_at` implies it, and stated, the planner multiplied the two conditions as if
+ * independent, under-counted the cases (22 expected, 1,226 found among the unassigned at 100,000)
+ * and sorted them all instead of walking the index to the page's end.
  */
-async function querySlaDue(executor: Executor, query: FilteredTickets, limit: number, after: QueueFilter['after'], strategy: SlaDueStrategy): Promise<QueueTicket[]> {
-  const running = sql<boolean>`e.state = 'running' and e.due_at is not null`;
+async function querySlaDue(filtered: FilteredTickets, openOnly: boolean, limit: number, after: QueueFilter['after']): Promise<QueueTicket[]> {
   const page: QueueTicket[] = [];
   if (!after || after.slaDueAt) {
-    const clocks = executor.selectFrom('sla_clocks as c').where('c.state', '=', 'running').where('c.due_at', 'is not', null);
-    const afterCursor = (dueAt: RawBuilder<unknown>) => sql<boolean>`(${dueAt}, c.ticket_id) > (${after?.slaDueAt}::timestamptz, ${after?.id}::uuid)`;
-    const pick =
-      strategy === 'walk'
-        ? clocks
-            .select(['c.ticket_id', 'c.due_at'])
-            // the case's earliest running clock only
-            .where(sql<boolean>`not exists (select from sla_clocks e where e.ticket_id = c.ticket_id and ${running} and (e.due_at, e.id) < (c.due_at, c.id))`)
-            .where(({ exists }) => exists(query.select(sql`1`.as('one')).where(sql<boolean>`tickets.id = c.ticket_id`).modifyEnd(sql`offset 0`)))
-            .$if(Boolean(after?.slaDueAt), (qb) => qb.where(afterCursor(sql`c.due_at`)))
-            .orderBy('c.due_at')
-            .orderBy('c.ticket_id')
-            .limit(limit)
-        : clocks
-            .select(['c.ticket_id', sql<Date>`min(c.due_at)`.as('due_at')])
-            .where('c.ticket_id', 'in', query.select('tickets.id'))
-            .groupBy('c.ticket_id')
-            .$if(Boolean(after?.slaDueAt), (qb) => qb.having(afterCursor(sql`min(c.due_at)`)))
-            .orderBy(sql`min(c.due_at)`)
-            .orderBy('c.ticket_id')
-            .limit(limit);
-    const rows = await executor
-      .with('page', () => pick)
-      .selectFrom('page')
-      .innerJoin('tickets', 'tickets.id', 'page.ticket_id')
-      .select([ticketJson.as('ticket'), 'page.due_at as sla_due_at'])
-      .orderBy('page.due_at')
-      .orderBy('tickets.id')
-      .modifyEnd(PLAN_EACH_RUN)
-      .execute();
-    for (const row of rows) page.push({ ...(JSON.parse(row.ticket) as Ticket), slaDueAt: row.sla_due_at!.toISOString() });
+    let clocked = filtered.where('open_sla_due_at', 'is not', null);
+    if (after?.slaDueAt) clocked = clocked.where(sql<boolean>`(open_sla_due_at, id) > (${after.slaDueAt}::timestamptz, ${after.id}::uuid)`);
+    const rows = await clocked.select([ticketJson.as('ticket'), 'open_sla_due_at']).orderBy('open_sla_due_at').orderBy('id').limit(limit).execute();
+    for (const row of rows) page.push({ ...(JSON.parse(row.ticket) as Ticket), slaDueAt: row.open_sla_due_at!.toISOString() });
   }
   if (page.length === limit) return page;
-  let unclocked = query.where(sql<boolean>`not exists (select from sla_clocks e where e.ticket_id = tickets.id and ${running})`);
-  if (after && !after.slaDueAt) unclocked = unclocked.where(sql<boolean>`(priority, created_at, tickets.id) > (${after.priority}, ${after.createdAt}::timestamptz, ${after.id}::uuid)`);
-  const rows = await unclocked.select(ticketJson.as('ticket')).orderBy('priority').orderBy('created_at').orderBy('tickets.id').limit(limit - page.length).execute();
+  let unclocked = filtered.where('open_sla_due_at', 'is', null);
+  if (openOnly) unclocked = unclocked.where('is_open', '=', true);
+  if (after && !after.slaDueAt) unclocked = unclocked.where(sql<boolean>`(priority, created_at, id) > (${after.priority}, ${after.createdAt}::timestamptz, ${after.id}::uuid)`);
+  const rows = await unclocked.select(ticketJson.as('ticket')).orderBy('priority').orderBy('created_at').orderBy('id').limit(limit - page.length).execute();
   for (const row of rows) page.push({ ...(JSON.parse(row.ticket) as Ticket), slaDueAt: null });
   return page;
 }

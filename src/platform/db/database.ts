@@ -8,7 +8,6 @@ import type { DatabaseSchema } from './schema.ts';
 import { Mutex, pgliteDialect } from './pglite-driver.ts';
 import { CallbackClient, PreparedStatementClient } from './prepared-client.ts';
 
-export { PLAN_EACH_RUN } from './prepared-client.ts';
 
 export type Engine = 'pglite' | 'postgres';
 export type Db = Kysely<DatabaseSchema>;

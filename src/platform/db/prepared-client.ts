@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import pg from 'pg';
 
 /**
@@ -28,18 +27,10 @@ const MAX_TEXT = 16_384;
 const names = new Map<string, string>();
 /** A parameter cast to an array type (`$3::uuid[]`): see nameFor. */
 const ARRAY_PARAMETER = /\$\d+::\w+\[\]/;
-/**
- * Appended to a statement (Kysely: `.modifyEnd(PLAN_EACH_RUN)`), it makes the statement run unnamed,
- * so PostgreSQL plans it with its actual parameters every time: for a statement whose best plan
- * depends on them and whose generic plan went wrong (measured, see where it is used).
- */
-const PLAN_EACH_RUN_TEXT = '/* casebook: plan each run */';
-export const PLAN_EACH_RUN = sql.raw(PLAN_EACH_RUN_TEXT);
-
 /** The shared name of a statement that runs prepared (see above), or undefined for one that runs unnamed. */
 export function nameFor(text: string, parameterCount: number): string | undefined {
   if (parameterCount === 0 || parameterCount > MAX_PARAMETERS || text.length > MAX_TEXT) return undefined;
-  if (ARRAY_PARAMETER.test(text) || text.endsWith(PLAN_EACH_RUN_TEXT)) return undefined;
+  if (ARRAY_PARAMETER.test(text)) return undefined;
   let name = names.get(text);
   if (name === undefined && names.size < MAX_NAMES) {
     name = `cb${names.size + 1}`;

@@ -86,6 +86,10 @@ export type TicketsTable = {
   merged_into_id: string | null;
   plan_id: string | null;
   is_panic: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The earliest due time of the case's running SLA clocks (0020): written by the SLA recomputation only. */
+  sla_due_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** `sla_due_at` while the case is open, else null (generated, 0020): the key of the SLA-due queue views. */
+  open_sla_due_at: ColumnType<Date | null, never, never>;
   mail_token: Generated<string>;
   created_at: CreatedAt;
   updated_at: Timestamp;
