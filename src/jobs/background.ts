@@ -8,6 +8,7 @@ import { startEmailNotificationJob } from '../domain/notifications/index.ts';
 import type { Runtime } from '../platform/runtime.ts';
 import type { OutboxSubscriber } from '../platform/outbox/processor.ts';
 import { startOutboxPurge } from '../platform/outbox/purge.ts';
+import { startEmbeddedHousekeeping } from '../platform/db/embedded-housekeeping.ts';
 import type { RealtimeHub } from '../platform/realtime.ts';
 
 /** Every outbox subscriber of the app, in the order they see each event. */
@@ -46,7 +47,7 @@ export function startBackgroundJobs(deps: JobDeps): BackgroundJob[] {
   jobs.push(startOutboxPurge(database.db, { retentionDays: config.outboxRetentionDays }));
   // IMAP intake: one connection per active mailbox with an IMAP URL (a lease per mailbox across nodes);
   // the mailbox list is read again every 30 s, so it costs one small query while there is none.
-  const warnsImap = !['error', 'fatal', 'silent'].includes(config.logLevel);
+  const logsJobs = !['error', 'fatal', 'silent'].includes(config.logLevel);
   jobs.push(
     startImapPoller(database.db, {
       pollSeconds: config.imapPollSeconds,
@@ -54,7 +55,7 @@ export function startBackgroundJobs(deps: JobDeps): BackgroundJob[] {
       // The embedded database admits one process: a fixed holder takes its leases back at once after a crash.
       holder: database.engine === 'pglite' ? 'embedded' : undefined,
       onError: (error, mailbox) => {
-        if (!warnsImap) return;
+        if (!logsJobs) return;
         const reason = error instanceof Error ? error.message : String(error);
         process.stdout.write(`${JSON.stringify({ level: 40, time: Date.now(), msg: 'IMAP polling failed, retrying', mailbox: mailbox?.address, err: reason })}\n`);
       },
@@ -62,11 +63,13 @@ export function startBackgroundJobs(deps: JobDeps): BackgroundJob[] {
   );
   // Outbound mail: due e-mail notifications become mail (in the recipient's working hours), and the
   // SMTP sender delivers the queue (retries with backoff, dead letters) when CASEBOOK_SMTP_URL is set.
-  const logMail = (level: 'info' | 'warn', msg: string, details: Record<string, unknown> = {}) => {
-    if (!warnsImap) return;
+  const logJob = (level: 'info' | 'warn', msg: string, details: Record<string, unknown> = {}) => {
+    if (!logsJobs) return;
     process.stdout.write(`${JSON.stringify({ level: level === 'warn' ? 40 : 30, time: Date.now(), msg, ...details })}\n`);
   };
-  jobs.push(startEmailNotificationJob(database.db, config.mail, { onError: (error) => logMail('warn', 'e-mail notifications failed', { err: String(error) }) }));
-  jobs.push(startSmtpSender(database.db, { smtpUrl: config.mail.smtpUrl, maxAttempts: config.mail.maxAttempts, retryBaseMs: config.mail.retryBaseMs, log: logMail }));
+  // The embedded database has no autovacuum: its tables are vacuumed and analysed by the same rules (every minute).
+  if (database.engine === 'pglite') jobs.push(startEmbeddedHousekeeping(database.db, { onError: (error) => logJob('warn', 'embedded database housekeeping failed', { err: String(error) }) }));
+  jobs.push(startEmailNotificationJob(database.db, config.mail, { onError: (error) => logJob('warn', 'e-mail notifications failed', { err: String(error) }) }));
+  jobs.push(startSmtpSender(database.db, { smtpUrl: config.mail.smtpUrl, maxAttempts: config.mail.maxAttempts, retryBaseMs: config.mail.retryBaseMs, log: logJob }));
   return jobs;
 }
