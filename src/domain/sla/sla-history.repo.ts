@@ -70,7 +70,7 @@ export async function loadCaseHistories(executor: Executor, ticketIds: readonly 
 
 /**
  * A batch to recompute: the case rows locked (FOR NO KEY UPDATE, in id order) and read (only the
- * fields a recomputation uses, and the stored earliest due time of their running clocks), then in
+ * fields a recomputation uses, and the stored earliest due time of their ticking clocks), then in
  * ONE more statement their histories and their stored clocks (with the thresholds noticed).
  */
 export async function loadCaseBatch(
@@ -169,7 +169,7 @@ export async function lockCases(executor: Executor, ticketIds: readonly string[]
   await executor.selectFrom('tickets').select('id').where(sql<boolean>`id = any(${uuidArray([...ticketIds])})`).orderBy('id').forNoKeyUpdate().execute();
 }
 
-/** What a recomputation changes on a case row: its plan, the earliest due time of its running clocks (`slaDueAt`), or both. */
+/** What a recomputation changes on a case row: its plan, the earliest due time of its running or breached clocks (`slaDueAt`), or both. */
 export type CaseSlaChange = { ticketId: string; planId?: string | null; slaDueAt?: Date | null };
 
 /** Sets the plan and/or the SLA due time of several cases in one statement (a field left undefined is kept). */
