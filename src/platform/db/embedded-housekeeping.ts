@@ -20,17 +20,17 @@ import { startPeriodicJob, type PeriodicJob } from '../periodic-job.ts';
 export type HousekeepingPass = { vacuumed: string[]; analyzed: string[] };
 
 export async function runEmbeddedHousekeeping(db: Db): Promise<HousekeepingPass> {
-  const due = await sql<{ table: string; vacuum: boolean }>`
-    select t.relname as table,
-           (t.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0) or t.n_ins_since_vacuum > 1000 + 0.2 * greatest(c.reltuples, 0)) as vacuum
-    from pg_stat_user_tables t join pg_class c on c.oid = t.relid
-    where t.schemaname = 'public'
-      and (t.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0)
-        or t.n_ins_since_vacuum > 1000 + 0.2 * greatest(c.reltuples, 0)
-        or t.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0))
-    order by c.relpages, t.relname`.execute(db);
+  const due = await sql<{ relname: string; needs_vacuum: boolean }>`
+    select relname, needs_vacuum from (
+      select t.relname, c.relpages,
+             t.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0) or t.n_ins_since_vacuum > 1000 + 0.2 * greatest(c.reltuples, 0) as needs_vacuum,
+             t.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0) as needs_analyze
+      from pg_stat_user_tables t join pg_class c on c.oid = t.relid
+      where t.schemaname = 'public') counts
+    where needs_vacuum or needs_analyze
+    order by relpages, relname`.execute(db);
   const pass: HousekeepingPass = { vacuumed: [], analyzed: [] };
-  for (const { table, vacuum } of due.rows) {
+  for (const { relname: table, needs_vacuum: vacuum } of due.rows) {
     // VACUUM (ANALYZE) does both; ANALYZE alone reads a sample only.
     await sql`${sql.raw(vacuum ? 'vacuum (analyze)' : 'analyze')} ${sql.table(table)}`.execute(db);
     (vacuum ? pass.vacuumed : pass.analyzed).push(table);

@@ -51,9 +51,10 @@ const concat = (parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
  * The one connection to the embedded database. A parameterised statement runs as a named prepared
  * statement, by the same rules and names as on PostgreSQL (prepared-client.ts: not one with an array
  * parameter): parsed and described once, then each run is one call into the database (bind,
- * describe, execute, sync) where `PGlite.query` makes six and parses and plans the text again. Planning is what costs most here: it asks the file system for the size of
- * every table and index the statement may use (an fstat each, 4 % of the thread in a queue-read
- * profile at 100,000 cases). Other statements go through `PGlite.query`.
+ * describe, execute, sync) where `PGlite.query` makes six and parses and plans the text again.
+ * Planning is what costs most here: it asks the file system for the size of every table and index
+ * the statement may use (an fstat each, 4 % of the thread in a queue-read profile at 100,000 cases).
+ * Other statements go through `PGlite.query`.
  */
 class PgliteConnection implements DatabaseConnection {
   readonly client: PGlite;
